@@ -1,0 +1,19 @@
+// Unit and integration tests: the Worker inside workerd, the PWA's pure logic, and Node-side scripts.
+// The browser journeys on the test LAN run separately (e2e/vitest.config.ts, `npm run test:e2e`).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      'worker/vitest.config.ts',
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['worker/scripts/**/*.test.ts'],
+          testTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});

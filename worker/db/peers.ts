@@ -1,0 +1,50 @@
+// Peers (device identities). Every statement is prepared with bound parameters.
+
+export interface PeerRow {
+  id: string;
+  name: string;
+  created_at: number;
+  last_seen_at: number;
+  online_since: number | null;
+}
+
+export async function insertPeer(db: D1Database, id: string, secretHash: string, name: string, now: number) {
+  await db
+    .prepare(
+      'INSERT INTO peers (id, secret_hash, name, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?4)',
+    )
+    .bind(id, secretHash, name, now)
+    .run();
+}
+
+export function findPeerBySecretHash(db: D1Database, secretHash: string): Promise<PeerRow | null> {
+  return db
+    .prepare('SELECT id, name, created_at, last_seen_at, online_since FROM peers WHERE secret_hash = ?1')
+    .bind(secretHash)
+    .first<PeerRow>();
+}
+
+export function findPeer(db: D1Database, id: string): Promise<PeerRow | null> {
+  return db
+    .prepare('SELECT id, name, created_at, last_seen_at, online_since FROM peers WHERE id = ?1')
+    .bind(id)
+    .first<PeerRow>();
+}
+
+export async function touchPeer(db: D1Database, id: string, now: number) {
+  await db.prepare('UPDATE peers SET last_seen_at = ?2 WHERE id = ?1').bind(id, now).run();
+}
+
+export async function renamePeer(db: D1Database, id: string, name: string) {
+  await db.prepare('UPDATE peers SET name = ?2 WHERE id = ?1').bind(id, name).run();
+}
+
+/** Presence: `since` is the time the peer's signaling socket opened, null when it has none. */
+export async function setPeerOnline(db: D1Database, id: string, since: number | null) {
+  await db
+    .prepare(
+      'UPDATE peers SET online_since = ?2, last_seen_at = max(last_seen_at, coalesce(?2, 0)) WHERE id = ?1',
+    )
+    .bind(id, since)
+    .run();
+}

@@ -1,0 +1,57 @@
+// The tracker's route table. Handlers live in routes/, one concern per file; everything else is there.
+import { AutoRouter, type IRequest } from 'itty-router';
+import type { Env } from './env.ts';
+import { errorJson, toErrorResponse } from './lib/errors.ts';
+import { listRoomFiles } from './routes/listRoomFiles.ts';
+import { getConfig, health } from './routes/meta.ts';
+import { createPeer, createTicket, getMe, updateMe } from './routes/peers.ts';
+import { createRoom, getRoom, joinRoom, leaveRoom } from './routes/rooms.ts';
+import { createShares, removeShare } from './routes/shares.ts';
+
+export { RoomHub } from './rooms/RoomHub.ts';
+export { PeerSocket } from './signaling/PeerSocket.ts';
+
+type Args = [Env, ExecutionContext];
+
+const methodNotAllowed = (request: IRequest) =>
+  errorJson(
+    405,
+    'method_not_allowed',
+    `${request.method} is not supported on ${new URL(request.url).pathname}.`,
+  );
+
+const router = AutoRouter<IRequest, Args>({
+  catch: toErrorResponse,
+  missing: () => errorJson(404, 'not_found', 'There is nothing at this address.'),
+});
+
+router
+  .get('/api/health', health)
+  .all('/api/health', methodNotAllowed)
+  .get('/api/config', getConfig)
+  .all('/api/config', methodNotAllowed)
+  .post('/api/peers', createPeer)
+  .all('/api/peers', methodNotAllowed)
+  .get('/api/peers/me', getMe)
+  .patch('/api/peers/me', updateMe)
+  .all('/api/peers/me', methodNotAllowed)
+  .post('/api/peers/me/ticket', createTicket)
+  .all('/api/peers/me/ticket', methodNotAllowed)
+  .post('/api/rooms', createRoom)
+  .all('/api/rooms', methodNotAllowed)
+  .get('/api/rooms/:roomId', getRoom)
+  .all('/api/rooms/:roomId', methodNotAllowed)
+  .post('/api/rooms/:roomId/members', joinRoom)
+  .all('/api/rooms/:roomId/members', methodNotAllowed)
+  .delete('/api/rooms/:roomId/members/me', leaveRoom)
+  .all('/api/rooms/:roomId/members/me', methodNotAllowed)
+  .post('/api/rooms/:roomId/shares', createShares)
+  .all('/api/rooms/:roomId/shares', methodNotAllowed)
+  .delete('/api/rooms/:roomId/shares/:shareId', removeShare)
+  .all('/api/rooms/:roomId/shares/:shareId', methodNotAllowed)
+  .get('/api/rooms/:roomId/files', listRoomFiles)
+  .all('/api/rooms/:roomId/files', methodNotAllowed);
+
+export default {
+  fetch: (request: Request, env: Env, ctx: ExecutionContext) => router.fetch(request, env, ctx),
+} satisfies ExportedHandler<Env>;

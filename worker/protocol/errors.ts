@@ -1,0 +1,27 @@
+// Stable error codes. The tracker answers `{ error: { code, message } }`; clients branch on `code`
+// (never on `message`, which is plain words for people and may change).
+
+export const ERROR_CODES = [
+  'invalid_json',
+  'invalid_body',
+  'invalid_query',
+  'invalid_param',
+  'unauthorized',
+  'not_member',
+  'not_owner',
+  'room_not_found',
+  'share_not_found',
+  'not_found',
+  'method_not_allowed',
+  'content_conflict',
+  'body_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}

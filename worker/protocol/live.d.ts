@@ -1,0 +1,58 @@
+import type { Member } from './api.ts';
+export interface SharedFile {
+  shareId: string;
+  contentId: string;
+  peerId: string;
+  peerName: string;
+  name: string;
+  path: string;
+  size: number;
+  type: string;
+  chunkSize: number;
+  addedAt: number;
+}
+/** Events as the tracker publishes them, before the room numbers them. */
+export type RoomChange =
+  | {
+      type: 'share-added';
+      share: SharedFile;
+    }
+  | {
+      type: 'share-removed';
+      shareId: string;
+      contentId: string;
+      peerId: string;
+    }
+  | {
+      type: 'presence';
+      peerId: string;
+      online: boolean;
+    }
+  | {
+      type: 'member-joined';
+      member: Member;
+    }
+  | {
+      type: 'member-left';
+      peerId: string;
+    }
+  | {
+      type: 'renamed';
+      peerId: string;
+      name: string;
+    };
+export type LiveEvent = RoomChange & {
+  seq: number;
+  at: number;
+};
+/** First message on every live connection: the version to compare against, and who is here. */
+export interface LiveHello {
+  type: 'hello';
+  seq: number;
+  roomId: string;
+  members: Member[];
+}
+export type LiveServerMessage = LiveHello | LiveEvent;
+/** The client's keep-alive; answered with LIVE_PONG without waking the room object. */
+export declare const LIVE_PING = '{"type":"ping"}';
+export declare const LIVE_PONG = '{"type":"pong"}';

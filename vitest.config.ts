@@ -8,6 +8,7 @@ export default defineConfig({
     reporters: reporters('unit'),
     projects: [
       'worker/vitest.config.ts',
+      'pwa/vitest.config.ts',
       {
         test: {
           name: 'node',

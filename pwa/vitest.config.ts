@@ -1,0 +1,11 @@
+// The PWA's pure logic (hashing, framing, scheduling, catalog state, formatting) under Node.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    name: 'pwa',
+    root: new URL('.', import.meta.url).pathname,
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+  },
+});

@@ -132,12 +132,12 @@ export class Download {
       );
       if (!next) break;
       this.tried.add(next);
-      void this.useSource(next);
+      void this.pullFrom(next);
     }
     if (this.links.size === 0 && !this.isOver()) this.fail(this.lastError, messageFor(this.lastError));
   }
 
-  private async useSource(peerId: string) {
+  private async pullFrom(peerId: string) {
     const link: SourceLink = new SourceLink(peerId, this.spec, {
       onPiece: (index, offset, payload): Promise<void> => this.onPiece(link, index, offset, payload),
     });

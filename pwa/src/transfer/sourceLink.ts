@@ -117,7 +117,7 @@ export class SourceLink {
     }
     if (frame.kind === FrameKind.Hashes) {
       const m = this.manifest;
-      if (!m?.header || !m.header.hashes.add(frame.index, frame.payload)) {
+      if (!m?.header?.hashes.add(frame.index, frame.payload)) {
         this.dropped++;
         return;
       }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ControlMessage } from '../../worker/protocol/transfer.ts';
 import { decodeControl, encodeControl } from '../src/transfer/control.ts';
 import {
   decodeFrame,
@@ -52,15 +53,14 @@ describe('control messages', () => {
   const contentId = 'ab'.repeat(32);
 
   it('round-trip every kind', () => {
-    for (const m of [
+    const messages: ControlMessage[] = [
       { t: 'open', id, contentId, v: 1 },
       { t: 'manifest', id, contentId, size: 0, chunkSize: 1 << 20, chunkCount: 0 },
       { t: 'get', id, chunks: [0, 1, 5] },
       { t: 'cancel', id },
       { t: 'error', id, code: 'not_found', message: 'gone' },
-    ] as const) {
-      expect(decodeControl(encodeControl(m))).toEqual(m);
-    }
+    ];
+    for (const m of messages) expect(decodeControl(encodeControl(m))).toEqual(m);
   });
 
   it('drop malformed and unknown messages instead of throwing', () => {

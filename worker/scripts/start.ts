@@ -12,7 +12,10 @@ import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = (name: string) => join(root, 'node_modules/.bin', name);
+// run the tools' entry points with this very Node: their `#!/usr/bin/env node` could find an older one
+const tool = (path: string) => [process.execPath, join(root, 'node_modules', path)] as const;
+const WRANGLER = tool('wrangler/bin/wrangler.js');
+const VITE = tool('vite/bin/vite.js');
 
 const { values } = parseArgs({
   options: {
@@ -116,7 +119,7 @@ async function announce() {
 }
 
 if (!values['no-build'])
-  await step('building the PWA', bin('vite'), ['build', '--config', join(root, 'pwa/vite.config.ts')]);
+  await step('building the PWA', VITE[0], [VITE[1], 'build', '--config', join(root, 'pwa/vite.config.ts')]);
 if (!existsSync(join(root, 'pwa/dist/index.html'))) {
   // --no-build with nothing built yet: serve a note rather than refuse to start
   mkdirSync(join(root, 'pwa/dist'), { recursive: true });
@@ -126,7 +129,8 @@ if (!existsSync(join(root, 'pwa/dist/index.html'))) {
   );
 }
 mkdirSync(persistTo, { recursive: true });
-await step('applying D1 migrations', bin('wrangler'), [
+await step('applying D1 migrations', WRANGLER[0], [
+  WRANGLER[1],
   'd1',
   'migrations',
   'apply',
@@ -137,8 +141,9 @@ await step('applying D1 migrations', bin('wrangler'), [
 ]);
 
 const dev = run(
-  bin('wrangler'),
+  WRANGLER[0],
   [
+    WRANGLER[1],
     'dev',
     '--ip',
     values.ip,

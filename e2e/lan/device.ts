@@ -1,0 +1,277 @@
+// One device on the LAN: a real headless Chromium in its own namespace with a
+// profile that survives kill()/restart(), like a phone whose tab crashed.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, MAX_BROWSERS, NS_PREFIX } from './config.ts';
+import { sleep, withTimeout } from './exec.ts';
+import type { Host } from './netns.ts';
+import {
+  cutHost,
+  limitHostRate,
+  listNamespaces,
+  namespacePids,
+  restoreHost,
+  unlimitHostRate,
+} from './netns.ts';
+import { isAlive, parentOf, signal } from './procs.ts';
+import { writeChromiumWrapper } from './wrapper.ts';
+
+export interface DeviceOptions {
+  // treat the tracker origin as a secure context (service worker, OPFS,
+  // crypto.subtle); defaults to the tracker's `secure` setting
+  secure?: boolean;
+  // page to open on the tracker origin after launch; null stays on about:blank
+  path?: string | null;
+  // keep Chromium's mDNS (.local) host candidates instead of raw LAN addresses
+  mdns?: boolean;
+  args?: string[];
+}
+
+export interface ApiResponse {
+  status: number;
+  // parsed body, or null when the body is not JSON
+  json: unknown;
+}
+
+// what a device needs from its LAN
+export interface DeviceSlot {
+  host: Host;
+  runDir: string;
+  origin: string;
+  secureDefault: boolean;
+  // enforce the browser limit across the whole LAN
+  acquireBrowser(device: Device): void;
+  releaseBrowser(device: Device): void;
+}
+
+export class Device {
+  readonly name: string;
+  readonly ip: string;
+  readonly ns: string;
+  readonly logPath: string;
+  private readonly opts: DeviceOptions;
+  private readonly slot: DeviceSlot;
+  private readonly profileDir: string;
+  private readonly wrapperPath: string;
+  private ctx: BrowserContext | undefined;
+  private currentPage: Page | undefined;
+  private browserPid: number | undefined;
+
+  constructor(name: string, slot: DeviceSlot, opts: DeviceOptions) {
+    this.name = name;
+    this.slot = slot;
+    this.opts = opts;
+    this.ip = slot.host.ip;
+    this.ns = slot.host.ns;
+    const base = join(slot.runDir, `device-${slot.host.bridgePort}`);
+    this.profileDir = join(base, 'profile');
+    this.wrapperPath = join(base, 'chromium.sh');
+    this.logPath = join(base, 'console.log');
+    mkdirSync(this.profileDir, { recursive: true });
+    writeChromiumWrapper(this.wrapperPath, this.ns);
+  }
+
+  get secure(): boolean {
+    return this.opts.secure ?? this.slot.secureDefault;
+  }
+
+  get page(): Page {
+    if (!this.currentPage) throw new Error(`device ${this.name} has no browser running (killed?)`);
+    return this.currentPage;
+  }
+
+  get context(): BrowserContext {
+    if (!this.ctx) throw new Error(`device ${this.name} has no browser running (killed?)`);
+    return this.ctx;
+  }
+
+  get pid(): number | undefined {
+    return this.browserPid;
+  }
+
+  get running(): boolean {
+    return this.ctx !== undefined;
+  }
+
+  url(path = '/'): string {
+    return new URL(path, this.slot.origin).href;
+  }
+
+  async launch(): Promise<void> {
+    if (this.ctx) throw new Error(`device ${this.name} is already running`);
+    await waitForBrowserSlot();
+    this.slot.acquireBrowser(this);
+    try {
+      this.ctx = await chromium.launchPersistentContext(this.profileDir, {
+        executablePath: this.wrapperPath,
+        headless: true,
+        args: this.chromiumArgs(),
+        // our LAN handlers tear browsers down in order; Playwright's would race them
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+        timeout: 60_000,
+      });
+    } catch (error) {
+      this.slot.releaseBrowser(this);
+      await this.sweep();
+      throw error;
+    }
+    this.browserPid = await this.findBrowserPid();
+    const page = this.ctx.pages()[0] ?? (await this.ctx.newPage());
+    this.watch(page);
+    this.ctx.on('page', (p) => this.watch(p));
+    this.currentPage = page;
+    const path = this.opts.path === undefined ? '/' : this.opts.path;
+    if (path !== null) await page.goto(this.url(path));
+  }
+
+  private chromiumArgs(): string[] {
+    const args: string[] = [...CHROMIUM_FLAGS];
+    if (this.secure) args.push(`--unsafely-treat-insecure-origin-as-secure=${this.slot.origin}`);
+    // without this Chromium hides host addresses behind random .local names
+    if (!this.opts.mdns) args.push('--disable-features=WebRtcHideLocalIpsWithMdns');
+    return [...args, ...(this.opts.args ?? [])];
+  }
+
+  // Playwright does not expose a persistent context's browser process; it is
+  // the one process in our namespace that we spawned ourselves
+  private async findBrowserPid(): Promise<number | undefined> {
+    const pids = await namespacePids(this.ns);
+    return pids.find((pid) => parentOf(pid) === process.pid);
+  }
+
+  private watch(page: Page): void {
+    const log = (line: string): void => appendFileSync(this.logPath, `${new Date().toISOString()} ${line}\n`);
+    page.on('console', (msg) => log(`[${msg.type()}] ${msg.text()}`));
+    page.on('pageerror', (err) => log(`[pageerror] ${err.message}`));
+    page.on('crash', () => log('[crash]'));
+  }
+
+  async goto(path = '/'): Promise<void> {
+    await this.page.goto(this.url(path));
+  }
+
+  // fetch from inside the page, so the request leaves from this device's
+  // address; the page must be on the tracker origin (same-origin, no CORS)
+  async api(method: string, path: string, body?: unknown, bearer?: string): Promise<ApiResponse> {
+    const url = this.url(path);
+    if (new URL(this.page.url()).origin !== this.slot.origin) {
+      throw new Error(
+        `device ${this.name} is on ${this.page.url()}, not the tracker origin; call goto() first`,
+      );
+    }
+    return this.page.evaluate(
+      async ({ url, method, body, bearer }) => {
+        const headers: Record<string, string> = {};
+        if (body !== undefined) headers['content-type'] = 'application/json';
+        if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
+        const res = await fetch(url, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await res.text();
+        let json: unknown = null;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          // not JSON: json stays null
+        }
+        return { status: res.status, json };
+      },
+      { url, method, body, bearer },
+    );
+  }
+
+  cut(): Promise<void> {
+    return cutHost(this.slot.host);
+  }
+
+  restore(): Promise<void> {
+    return restoreHost(this.slot.host);
+  }
+
+  // tc units, e.g. '8mbit', '500kbit'; applies to upload and download
+  limitRate(rate: string): Promise<void> {
+    return limitHostRate(this.slot.host, rate);
+  }
+
+  unlimit(): Promise<void> {
+    return unlimitHostRate(this.slot.host);
+  }
+
+  // a hard crash: SIGKILL the whole browser, no chance to flush or say goodbye
+  async kill(): Promise<void> {
+    const ctx = this.ctx;
+    if (!ctx) return;
+    const closed = new Promise<void>((resolve) => ctx.once('close', () => resolve()));
+    if (this.browserPid !== undefined) signal(-this.browserPid, 'SIGKILL');
+    await this.sweep();
+    await withTimeout(closed, 5_000);
+    this.forget();
+  }
+
+  // same profile (IndexedDB, OPFS, service worker survive), fresh process
+  async restart(): Promise<void> {
+    await this.kill();
+    await this.launch();
+  }
+
+  async close(): Promise<void> {
+    const ctx = this.ctx;
+    if (!ctx) return;
+    await withTimeout(
+      ctx.close().catch(() => undefined),
+      10_000,
+    );
+    await this.sweep(2_000);
+    this.forget();
+  }
+
+  // for exit handlers: nothing asynchronous may run there
+  killSync(): void {
+    if (this.browserPid !== undefined) signal(-this.browserPid, 'SIGKILL');
+  }
+
+  private forget(): void {
+    if (!this.ctx) return;
+    this.ctx = undefined;
+    this.currentPage = undefined;
+    this.browserPid = undefined;
+    this.slot.releaseBrowser(this);
+  }
+
+  // everything in the device namespace is this browser (zygote, renderers,
+  // crashpad handler), whatever process group it ended up in
+  private async sweep(graceMs = 0): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    for (let i = 0; i < 200; i++) {
+      const left = (await namespacePids(this.ns)).filter(isAlive);
+      if (left.length === 0) return;
+      if (Date.now() >= deadline) for (const pid of left) signal(pid, 'SIGKILL');
+      await sleep(50);
+    }
+    throw new Error(`browser processes of ${this.name} still running in ${this.ns}`);
+  }
+}
+
+// The three-browser limit holds for the machine, not just this run: another
+// run (a colleague's, a second terminal) may have browsers up. Every device
+// namespace with processes in it is one running browser; wait for a free slot.
+async function waitForBrowserSlot(timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const deviceNs = new RegExp(`^${NS_PREFIX}[^-]+-d\\d+$`);
+  for (;;) {
+    let running = 0;
+    for (const ns of (await listNamespaces()).filter((n) => deviceNs.test(n))) {
+      if ((await namespacePids(ns)).length > 0) running++;
+    }
+    if (running < MAX_BROWSERS) return;
+    if (Date.now() > deadline)
+      throw new Error(`${running} browsers of other runs still up after ${timeoutMs} ms`);
+    await sleep(500);
+  }
+}

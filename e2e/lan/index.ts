@@ -1,0 +1,11 @@
+// Public entry of the test-LAN harness; suites import from here only.
+
+export { cleanupStale } from './cleanup.ts';
+export type { ApiResponse, DeviceOptions } from './device.ts';
+export { Device } from './device.ts';
+export type { LanOptions } from './lan.ts';
+export { createLan, Lan } from './lan.ts';
+export { parseRate } from './netns.ts';
+export { checkPrerequisites } from './prereq.ts';
+export type { TrackerCommand, TrackerCommandContext, TrackerOptions } from './tracker.ts';
+export { standinCommand, startScriptCommand, Tracker } from './tracker.ts';

@@ -1,0 +1,36 @@
+// Can this machine run the LAN? Locally a missing piece skips the e2e suites
+// with a reason; under CI it is an error, so a broken runner never passes by
+// skipping everything.
+import { accessSync, constants } from 'node:fs';
+import { CHROMIUM_BIN, NS_PREFIX } from './config.ts';
+import { runSync } from './exec.ts';
+
+function findReason(): string | undefined {
+  if (process.platform !== 'linux') return `network namespaces need Linux, this is ${process.platform}`;
+  if (process.getuid?.() !== 0) return 'not root: creating network namespaces needs root';
+  for (const tool of ['ip', 'tc']) {
+    if (runSync('sh', ['-c', `command -v ${tool}`]).code !== 0) return `\`${tool}\` (iproute2) not found`;
+  }
+  try {
+    accessSync(CHROMIUM_BIN, constants.X_OK);
+  } catch {
+    return `${CHROMIUM_BIN} not found (apt-get install chromium)`;
+  }
+  // `probe` is never a live run id, so a leftover probe is cleaned like any stale namespace
+  const probe = `${NS_PREFIX}probe${process.pid}`;
+  const added = runSync('ip', ['netns', 'add', probe]);
+  runSync('ip', ['netns', 'del', probe]);
+  if (added.code !== 0) return `cannot create a network namespace: ${added.stderr.trim()}`;
+  return undefined;
+}
+
+// Returns why the LAN cannot run here (undefined when it can). With CI set
+// it throws instead, so the suite fails rather than silently skips.
+export function checkPrerequisites(): string | undefined {
+  const reason = findReason();
+  if (reason === undefined) return undefined;
+  const ci = process.env.CI;
+  if (ci && ci !== 'false' && ci !== '0') throw new Error(`e2e prerequisites missing under CI: ${reason}`);
+  console.warn(`[lan] skipping e2e suites: ${reason}`);
+  return reason;
+}

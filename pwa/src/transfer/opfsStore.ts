@@ -1,0 +1,74 @@
+// Chunk storage in OPFS (secure contexts): a worker writes each verified chunk at its offset in one file
+// named after the content id; the finished file is OPFS's own disk-backed File.
+import type { OpfsReply, OpfsRequest } from './opfsProtocol.ts';
+import type { ChunkStore } from './store.ts';
+
+type Pending = { resolve: () => void; reject: (e: Error) => void };
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+function call(req: WithoutId<OpfsRequest>, transfer: Transferable[] = []): Promise<void> {
+  if (!worker) {
+    worker = new Worker(new URL('../workers/opfs.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (e: MessageEvent<OpfsReply>) => {
+      const p = pending.get(e.data.id);
+      pending.delete(e.data.id);
+      if (e.data.ok) p?.resolve();
+      else p?.reject(new Error(e.data.error));
+    };
+  }
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker!.postMessage({ ...req, id } as OpfsRequest, transfer);
+  });
+}
+
+export function opfsAvailable(): boolean {
+  return (
+    typeof navigator !== 'undefined' && !!navigator.storage?.getDirectory && typeof Worker !== 'undefined'
+  );
+}
+
+export class OpfsChunkStore implements ChunkStore {
+  readonly contentId: string;
+  private readonly size: number;
+  private readonly chunkSize: number;
+
+  constructor(contentId: string, size: number, chunkSize: number) {
+    this.contentId = contentId;
+    this.size = size;
+    this.chunkSize = chunkSize;
+  }
+
+  async stored(): Promise<number[]> {
+    return []; // an interrupted OPFS download starts over (its file is rewritten in place)
+  }
+
+  async write(index: number, bytes: Uint8Array): Promise<void> {
+    // a copy goes to the worker (transferred, not cloned), so the caller's buffer stays usable
+    const copy = bytes.slice();
+    await call({ op: 'write', name: this.contentId, at: index * this.chunkSize, bytes: copy }, [copy.buffer]);
+  }
+
+  async finish(type: string): Promise<Blob> {
+    await call({ op: 'close', name: this.contentId, size: this.size });
+    return OpfsChunkStore.read(this.contentId, type);
+  }
+
+  async discard(): Promise<void> {
+    await OpfsChunkStore.remove(this.contentId);
+  }
+
+  static async read(contentId: string, type: string): Promise<Blob> {
+    const dir = await navigator.storage.getDirectory();
+    const file = await (await dir.getFileHandle(contentId)).getFile();
+    return type && file.type !== type ? file.slice(0, file.size, type) : file;
+  }
+
+  static remove(contentId: string): Promise<void> {
+    return call({ op: 'delete', name: contentId });
+  }
+}

@@ -93,6 +93,11 @@ export class Download {
     return done;
   }
 
+  /** The manifest's chunk hashes once verified (empty for a 0-byte file), to serve the file later. */
+  verifiedHashes(): Uint8Array {
+    return this.hashes?.hashes ?? new Uint8Array();
+  }
+
   /** A source came online (or back): use it if the download still needs sources. */
   addSource(peerId: string): void {
     if (!this.candidates.includes(peerId)) this.candidates.push(peerId);

@@ -2,11 +2,13 @@
 import { AutoRouter, type IRequest } from 'itty-router';
 import type { Env } from './env.ts';
 import { errorJson, toErrorResponse } from './lib/errors.ts';
+import { connectLive } from './rooms/liveSocket.ts';
 import { listRoomFiles } from './routes/listRoomFiles.ts';
 import { getConfig, health } from './routes/meta.ts';
 import { createPeer, createTicket, getMe, updateMe } from './routes/peers.ts';
 import { createRoom, getRoom, joinRoom, leaveRoom } from './routes/rooms.ts';
 import { createShares, removeShare } from './routes/shares.ts';
+import { connectSignaling, refuseIdRequest, refusePeerList } from './signaling/connect.ts';
 
 export { RoomHub } from './rooms/RoomHub.ts';
 export { PeerSocket } from './signaling/PeerSocket.ts';
@@ -50,7 +52,15 @@ router
   .delete('/api/rooms/:roomId/shares/:shareId', removeShare)
   .all('/api/rooms/:roomId/shares/:shareId', methodNotAllowed)
   .get('/api/rooms/:roomId/files', listRoomFiles)
-  .all('/api/rooms/:roomId/files', methodNotAllowed);
+  .all('/api/rooms/:roomId/files', methodNotAllowed)
+  .get('/api/rooms/:roomId/live', connectLive)
+  .all('/api/rooms/:roomId/live', methodNotAllowed)
+  .get('/peerjs/peerjs', connectSignaling)
+  .all('/peerjs/peerjs', methodNotAllowed)
+  .get('/peerjs/peerjs/id', refuseIdRequest)
+  .all('/peerjs/peerjs/id', methodNotAllowed)
+  .get('/peerjs/peerjs/peers', refusePeerList)
+  .all('/peerjs/peerjs/peers', methodNotAllowed);
 
 export default {
   fetch: (request: Request, env: Env, ctx: ExecutionContext) => router.fetch(request, env, ctx),

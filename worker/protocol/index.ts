@@ -4,5 +4,6 @@ export * from './errors.ts';
 export * from './ids.ts';
 export * from './limits.ts';
 export * from './live.ts';
+export * from './signaling.ts';
 export * from './text.ts';
 export * from './transfer.ts';

@@ -1,8 +1,93 @@
-// Placeholder until live rooms land: one Durable Object per room pushing catalog and presence changes.
+// One Durable Object per room (idFromName(roomId)): pushes numbered catalog and presence changes to the
+// members' live sockets. Sockets hibernate; the sequence number and recent events live in storage.
 import { DurableObject } from 'cloudflare:workers';
+import { RoomLog } from '../db/roomLog.ts';
+import { listMembers } from '../db/rooms.ts';
 import type { Env } from '../env.ts';
-import type { RoomChange } from '../protocol/live.ts';
+import { toMember } from '../lib/rows.ts';
+import { LIVE_PING, LIVE_PONG, type LiveEvent, type LiveHello, type RoomChange } from '../protocol/live.ts';
+import { LIVE_PEER_HEADER, LIVE_ROOM_HEADER } from './liveSocket.ts';
 
 export class RoomHub extends DurableObject<Env> {
-  async publish(_roomId: string, _changes: RoomChange[]): Promise<void> {}
+  now = () => Date.now();
+  private readonly log: RoomLog;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.log = new RoomLog(ctx.storage);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(LIVE_PING, LIVE_PONG));
+  }
+
+  /** The upgrade, already checked by the Worker (valid ticket, member of this room). */
+  override async fetch(request: Request): Promise<Response> {
+    const peerId = request.headers.get(LIVE_PEER_HEADER);
+    const roomId = request.headers.get(LIVE_ROOM_HEADER);
+    if (!peerId || !roomId) return new Response('missing peer or room', { status: 400 });
+    // read the number first: events published while D1 answers are replayed below, so none is lost
+    const seq = this.log.seq();
+    const members = (await listMembers(this.env.DB, roomId)).map(toMember);
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [peerId]);
+    const hello: LiveHello = { type: 'hello', seq, roomId, members };
+    server.send(JSON.stringify(hello));
+    for (const text of this.log.since(seq)) {
+      server.send(text);
+      if (leftBy(text, peerId)) closeQuietly(server, 4003, 'left the room');
+    }
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** RPC from publish(): numbers each change and sends it to every connected member. */
+  publish(_roomId: string, changes: RoomChange[]): void {
+    const at = this.now();
+    for (const change of changes) {
+      const text = this.log.append((seq) => JSON.stringify({ ...change, seq, at } satisfies LiveEvent));
+      for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, text);
+      if (change.type === 'member-left') {
+        for (const ws of this.ctx.getWebSockets(change.peerId)) closeQuietly(ws, 4003, 'left the room');
+      }
+    }
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    // the exact ping never gets here (auto-response); a differently spelled one is still a ping
+    if (typeof message === 'string' && message.length < 64 && isPing(message)) {
+      sendQuietly(ws, LIVE_PONG);
+      return;
+    }
+    closeQuietly(ws, 1008, 'live sockets only accept {"type":"ping"}');
+  }
+
+  override webSocketClose(ws: WebSocket): void {
+    closeQuietly(ws, 1000, 'closed');
+  }
+}
+
+function isPing(text: string): boolean {
+  try {
+    return (JSON.parse(text) as { type?: unknown } | null)?.type === 'ping';
+  } catch {
+    return false;
+  }
+}
+
+function leftBy(text: string, peerId: string): boolean {
+  const event = JSON.parse(text) as LiveEvent;
+  return event.type === 'member-left' && event.peerId === peerId;
+}
+
+function sendQuietly(ws: WebSocket, text: string) {
+  try {
+    ws.send(text);
+  } catch {
+    // closing: its close handler tidies up
+  }
+}
+
+function closeQuietly(ws: WebSocket, code: number, reason: string) {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // already closed
+  }
 }

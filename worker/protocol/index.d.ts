@@ -1,6 +1,0 @@
-export * from './api.ts';
-export * from './errors.ts';
-export * from './ids.ts';
-export * from './limits.ts';
-export * from './live.ts';
-export * from './text.ts';

@@ -1,0 +1,100 @@
+// Per-destination ordered delivery from one peer's object to others.
+//
+// Why: a Durable Object handler that awaits (a D1 room check, an RPC) lets the next webSocketMessage
+// start, so sending each frame from its own handler could reorder a burst of CANDIDATEs. Instead every
+// frame joins its destination's queue, and one pump per destination drains it in order, in batches,
+// through one cached stub (calls through one stub are delivered in order). The queues only hold frames
+// in flight: once drained nothing is left in memory, so hibernation loses nothing.
+
+/** relay: OFFER/ANSWER/CANDIDATE (room-checked, queued at the far end); leave/expire: notices. */
+export type DeliveryKind = 'relay' | 'leave' | 'expire';
+
+interface Item {
+  kind: DeliveryKind;
+  frame: string;
+}
+
+export interface OutboxPorts {
+  /** Whether the sender may signal `dst` at all (they share a room). */
+  allowed(dst: string): Promise<boolean>;
+  /** Hands a batch to `dst`'s object; resolves once it has taken it (false: it refused the batch). */
+  deliver(dst: string, kind: DeliveryKind, frames: string[]): Promise<boolean>;
+  /** `dst` refused or unreachable: tell the sender (EXPIRE). */
+  refused(dst: string): void;
+}
+
+const MAX_BATCH_FRAMES = 128;
+const MAX_BATCH_CHARS = 1 << 20;
+
+export class Outbox {
+  private readonly queues = new Map<string, Item[]>();
+  private readonly pumps = new Map<string, Promise<void>>();
+  private readonly ports: OutboxPorts;
+
+  constructor(ports: OutboxPorts) {
+    this.ports = ports;
+  }
+
+  /** Queues a frame; the promise settles when the pump that carries it is done. */
+  push(dst: string, kind: DeliveryKind, frame: string): Promise<void> {
+    let queue = this.queues.get(dst);
+    if (!queue) {
+      queue = [];
+      this.queues.set(dst, queue);
+    }
+    queue.push({ kind, frame });
+    let pump = this.pumps.get(dst);
+    if (!pump) {
+      pump = this.pump(dst, queue);
+      this.pumps.set(dst, pump);
+    }
+    return pump;
+  }
+
+  /** Frames waiting or in flight, for all destinations. */
+  get size(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.length;
+    return n;
+  }
+
+  private async pump(dst: string, queue: Item[]): Promise<void> {
+    // start on a later tick so frames pushed in the same tick share the first batch
+    await Promise.resolve();
+    while (queue.length > 0) {
+      const batch = takeBatch(queue);
+      const kind = batch[0]!.kind;
+      try {
+        if (kind === 'relay' && !(await this.ports.allowed(dst))) {
+          this.ports.refused(dst);
+          continue;
+        }
+        const taken = await this.ports.deliver(
+          dst,
+          kind,
+          batch.map((i) => i.frame),
+        );
+        if (!taken && kind === 'relay') this.ports.refused(dst);
+      } catch (err) {
+        console.error('signaling delivery failed', dst, err);
+        if (kind === 'relay') this.ports.refused(dst);
+      }
+    }
+    // synchronous with the emptiness check above: a push after this starts a fresh pump
+    this.queues.delete(dst);
+    this.pumps.delete(dst);
+  }
+}
+
+/** The longest run of one kind at the head of the queue, within the batch caps. */
+function takeBatch(queue: Item[]): Item[] {
+  const kind = queue[0]!.kind;
+  let chars = 0;
+  let n = 0;
+  while (n < queue.length && n < MAX_BATCH_FRAMES && queue[n]!.kind === kind) {
+    chars += queue[n]!.frame.length;
+    if (n > 0 && chars > MAX_BATCH_CHARS) break;
+    n += 1;
+  }
+  return queue.splice(0, n);
+}

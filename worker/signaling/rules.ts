@@ -1,0 +1,114 @@
+// Pure decisions of the relay: what to do with a client frame, when a socket counts as dead, and the
+// server frames. No I/O here, so every rule is unit-tested with plain values and a fake clock.
+import {
+  CLIENT_TYPES,
+  CLOSE,
+  clientFrameSchema,
+  type RelayType,
+  type ServerFrame,
+  SIGNALING_LIMITS,
+} from '../protocol/signaling.ts';
+
+export type Decision =
+  | { kind: 'ignore' }
+  | { kind: 'close'; code: number; reason: string }
+  | { kind: 'relay'; type: RelayType; dst: string; payload: Record<string, unknown> };
+
+export interface RateLimits {
+  burst: number;
+  perSecond: number;
+}
+
+/** A token bucket: `burst` messages at once, refilled at `perSecond`. */
+export class TokenBucket {
+  private readonly limits: RateLimits;
+  private tokens: number;
+  private last: number;
+
+  constructor(limits: RateLimits, now: number) {
+    this.limits = limits;
+    this.tokens = limits.burst;
+    this.last = now;
+  }
+
+  take(now: number): boolean {
+    const elapsed = Math.max(0, now - this.last) / 1000;
+    this.tokens = Math.min(this.limits.burst, this.tokens + elapsed * this.limits.perSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+const encoder = new TextEncoder();
+
+function tooLarge(text: string, max: number): boolean {
+  // a UTF-16 code unit is at most 3 UTF-8 bytes: only long frames need the exact count
+  if (text.length * 3 <= max) return false;
+  return text.length > max || encoder.encode(text).byteLength > max;
+}
+
+/**
+ * The rule for one client frame. `self` is the sender's authenticated id; a frame to itself is dropped.
+ * The bucket is charged for every frame, valid or not, so junk cannot be sent faster than messages.
+ */
+export function decideFrame(
+  message: string | ArrayBuffer,
+  self: string,
+  bucket: TokenBucket,
+  now: number,
+  maxFrameBytes: number = SIGNALING_LIMITS.maxFrameBytes,
+): Decision {
+  if (typeof message !== 'string') {
+    return { kind: 'close', code: CLOSE.unsupportedData, reason: 'binary frames are not accepted' };
+  }
+  if (tooLarge(message, maxFrameBytes)) {
+    return { kind: 'close', code: CLOSE.tooLarge, reason: `frame too large (max ${maxFrameBytes} bytes)` };
+  }
+  if (!bucket.take(now)) return { kind: 'close', code: CLOSE.policy, reason: 'rate limit exceeded' };
+  let value: unknown;
+  try {
+    value = JSON.parse(message);
+  } catch {
+    return { kind: 'close', code: CLOSE.invalidData, reason: 'frame is not JSON' };
+  }
+  const type = (value as { type?: unknown } | null)?.type;
+  if (!(CLIENT_TYPES as readonly unknown[]).includes(type)) {
+    return { kind: 'close', code: CLOSE.policy, reason: 'unknown message type' };
+  }
+  const parsed = clientFrameSchema.safeParse(value);
+  if (!parsed.success) {
+    const where = parsed.error.issues[0]?.path.join('.') || 'frame';
+    // close reasons are capped at 123 bytes by the protocol
+    return {
+      kind: 'close',
+      code: CLOSE.policy,
+      reason: `invalid ${String(type)} message (${where})`.slice(0, 120),
+    };
+  }
+  const frame = parsed.data;
+  if (frame.type === 'HEARTBEAT' || frame.dst === self) return { kind: 'ignore' };
+  return { kind: 'relay', type: frame.type, dst: frame.dst, payload: frame.payload };
+}
+
+/** A socket is dead when nothing was heard (heartbeat, or the connection itself) for `silentMs`. */
+export function isSilent(
+  lastHeard: number,
+  now: number,
+  silentMs: number = SIGNALING_LIMITS.silentMs,
+): boolean {
+  return now - lastHeard > silentMs;
+}
+
+/** Senders whose queued messages outlived the wait: each one gets a single EXPIRE. */
+export function expiredSenders(queued: { src: string; expiresAt: number }[], now: number): string[] {
+  return [...new Set(queued.filter((q) => q.expiresAt <= now).map((q) => q.src))];
+}
+
+export const frame = (value: ServerFrame): string => JSON.stringify(value);
+export const OPEN_FRAME = frame({ type: 'OPEN' });
+export const expireFrame = (gone: string, to: string) => frame({ type: 'EXPIRE', src: gone, dst: to });
+export const leaveFrame = (gone: string, to: string) => frame({ type: 'LEAVE', src: gone, dst: to });
+export const relayFrame = (d: Extract<Decision, { kind: 'relay' }>, src: string) =>
+  frame({ type: d.type, src, dst: d.dst, payload: d.payload });

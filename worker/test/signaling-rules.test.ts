@@ -1,0 +1,183 @@
+// The relay's pure rules and the ordered outbox, with plain values and a fake clock.
+import { describe, expect, it } from 'vitest';
+import { Outbox } from '../signaling/outbox.ts';
+import { decideFrame, expiredSenders, isSilent, TokenBucket } from '../signaling/rules.ts';
+
+const SELF = 'a'.repeat(26);
+const OTHER = 'b'.repeat(26);
+const bucket = () => new TokenBucket({ burst: 300, perSecond: 100 }, 0);
+
+describe('decideFrame', () => {
+  it('relays the allow-listed types with the fields it validated, and ignores heartbeats', () => {
+    const payload = { sdp: { type: 'offer' }, connectionId: 'dc_1' };
+    for (const type of ['OFFER', 'ANSWER', 'CANDIDATE']) {
+      const d = decideFrame(JSON.stringify({ type, dst: OTHER, src: 'liar', payload }), SELF, bucket(), 0);
+      expect(d).toEqual({ kind: 'relay', type, dst: OTHER, payload });
+    }
+    expect(decideFrame('{"type":"HEARTBEAT"}', SELF, bucket(), 0)).toEqual({ kind: 'ignore' });
+    // a frame to oneself goes nowhere
+    expect(decideFrame(JSON.stringify({ type: 'OFFER', dst: SELF, payload: {} }), SELF, bucket(), 0)).toEqual(
+      { kind: 'ignore' },
+    );
+  });
+
+  it('closes on unknown types, bad shapes, non-JSON, binary and oversized frames', () => {
+    const close = (m: string | ArrayBuffer) => {
+      const d = decideFrame(m, SELF, bucket(), 0);
+      return d.kind === 'close' ? d.code : d.kind;
+    };
+    expect(close('{"type":"EXPIRE","dst":"x"}')).toBe(1008);
+    expect(close('{"type":"LEAVE"}')).toBe(1008);
+    expect(close('null')).toBe(1008);
+    expect(close('[]')).toBe(1008);
+    expect(close(JSON.stringify({ type: 'OFFER', dst: OTHER }))).toBe(1008);
+    expect(close(JSON.stringify({ type: 'OFFER', dst: OTHER, payload: 'x' }))).toBe(1008);
+    expect(close(JSON.stringify({ type: 'OFFER', dst: OTHER, payload: null }))).toBe(1008);
+    expect(close(JSON.stringify({ type: 'OFFER', dst: 'Bob', payload: {} }))).toBe(1008);
+    expect(close('{')).toBe(1007);
+    expect(close(new ArrayBuffer(3))).toBe(1003);
+    const justUnder = JSON.stringify({ type: 'OFFER', dst: OTHER, payload: { s: '' } });
+    const pad = 64 * 1024 - justUnder.length;
+    const atCap = JSON.stringify({ type: 'OFFER', dst: OTHER, payload: { s: 'x'.repeat(pad) } });
+    expect(close(atCap)).toBe('relay');
+    expect(close(atCap.replace('"x', '"xx'))).toBe(1009);
+    // multi-byte characters count in UTF-8 bytes, not UTF-16 units
+    const wide = JSON.stringify({ type: 'OFFER', dst: OTHER, payload: { s: 'é'.repeat(33_000) } });
+    expect(wide.length).toBeLessThan(64 * 1024);
+    expect(close(wide)).toBe(1009);
+  });
+});
+
+describe('TokenBucket', () => {
+  it('allows the burst, then the sustained rate', () => {
+    const b = bucket();
+    let ok = 0;
+    for (let i = 0; i < 400; i++) if (b.take(0)) ok++;
+    expect(ok).toBe(300);
+    // half a second later: 50 more
+    ok = 0;
+    for (let i = 0; i < 100; i++) if (b.take(500)) ok++;
+    expect(ok).toBe(50);
+    // a client sending 100/s forever is never refused
+    const steady = bucket();
+    for (let t = 0; t < 60_000; t += 10) expect(steady.take(t)).toBe(true);
+  });
+
+  it('refills to the burst, never beyond', () => {
+    const b = bucket();
+    for (let i = 0; i < 300; i++) b.take(0);
+    let ok = 0;
+    for (let i = 0; i < 400; i++) if (b.take(3_600_000)) ok++;
+    expect(ok).toBe(300);
+  });
+});
+
+describe('liveness and expiry', () => {
+  it('counts a socket silent only past the limit', () => {
+    expect(isSilent(1000, 1000 + 35_000)).toBe(false);
+    expect(isSilent(1000, 1000 + 35_001)).toBe(true);
+  });
+
+  it('names each sender with an expired frame once', () => {
+    const queued = [
+      { src: 'x', expiresAt: 5 },
+      { src: 'y', expiresAt: 9 },
+      { src: 'x', expiresAt: 7 },
+    ];
+    expect(expiredSenders(queued, 6)).toEqual(['x']);
+    expect(expiredSenders(queued, 9).sort()).toEqual(['x', 'y']);
+    expect(expiredSenders(queued, 4)).toEqual([]);
+  });
+});
+
+describe('Outbox', () => {
+  const jitter = () => new Promise((r) => setTimeout(r, Math.random() * 5));
+
+  it('delivers each destination in push order, in batches, whatever the latencies', async () => {
+    const got = new Map<string, string[]>();
+    const calls: number[] = [];
+    const outbox = new Outbox({
+      allowed: async () => {
+        await jitter();
+        return true;
+      },
+      deliver: async (dst, _kind, frames) => {
+        await jitter();
+        calls.push(frames.length);
+        got.set(dst, [...(got.get(dst) ?? []), ...frames]);
+        return true;
+      },
+      refused: () => {},
+    });
+    const pushes: Promise<void>[] = [];
+    for (let i = 0; i < 300; i++) {
+      pushes.push(outbox.push(`d${i % 3}`, 'relay', String(i)));
+      if (i % 50 === 0) await jitter();
+    }
+    await Promise.all(pushes);
+    for (let d = 0; d < 3; d++) {
+      expect(got.get(`d${d}`)).toEqual(Array.from({ length: 100 }, (_, k) => String(3 * k + d)));
+    }
+    expect(calls.length).toBeLessThan(300);
+    expect(outbox.size).toBe(0);
+  });
+
+  it('refuses once per batch when the destination is not allowed, and still sends notices', async () => {
+    const refused: string[] = [];
+    const delivered: string[] = [];
+    const outbox = new Outbox({
+      allowed: async () => false,
+      deliver: async (_dst, kind, frames) => {
+        delivered.push(...frames.map((f) => `${kind}:${f}`));
+        return true;
+      },
+      refused: (dst) => refused.push(dst),
+    });
+    await Promise.all([
+      outbox.push('z', 'relay', '1'),
+      outbox.push('z', 'relay', '2'),
+      outbox.push('z', 'leave', 'L'),
+    ]);
+    expect(refused).toEqual(['z']);
+    expect(delivered).toEqual(['leave:L']);
+  });
+
+  it('refuses a relay batch the destination did not take (its queue is full)', async () => {
+    const refused: string[] = [];
+    const outbox = new Outbox({
+      allowed: async () => true,
+      deliver: async (_dst, kind) => kind !== 'relay',
+      refused: (dst) => refused.push(dst),
+    });
+    await Promise.all([outbox.push('z', 'relay', '1'), outbox.push('z', 'expire', 'E')]);
+    expect(refused).toEqual(['z']);
+  });
+
+  it('turns a failed delivery into a refusal and keeps going', async () => {
+    const refused: string[] = [];
+    let fail = true;
+    const delivered: string[] = [];
+    const outbox = new Outbox({
+      allowed: async () => true,
+      deliver: async (_dst, _kind, frames) => {
+        if (fail) {
+          fail = false;
+          throw new Error('overloaded');
+        }
+        delivered.push(...frames);
+        return true;
+      },
+      refused: (dst) => refused.push(dst),
+    });
+    const orig = console.error;
+    console.error = () => {};
+    try {
+      await outbox.push('z', 'relay', '1');
+      await outbox.push('z', 'relay', '2');
+    } finally {
+      console.error = orig;
+    }
+    expect(refused).toEqual(['z']);
+    expect(delivered).toEqual(['2']);
+  });
+});

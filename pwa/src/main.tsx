@@ -1,9 +1,21 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
+import { SessionContext } from './app/hooks/useSession.ts';
+import { Session } from './net/session.ts';
+import './app/styles/base.css';
+import './app/styles/layout.css';
+import './app/styles/home.css';
+import './app/styles/room.css';
+import './app/styles/files.css';
+
+const session = new Session();
+session.start();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <SessionContext value={session}>
+      <App />
+    </SessionContext>
   </StrictMode>,
 );

@@ -1,0 +1,27 @@
+// Home: this device's name, "Create a room", rooms opened before, and files handed over by the share sheet.
+import { CreateRoom } from './CreateRoom.tsx';
+import { DeviceName } from './DeviceName.tsx';
+import { JoinByLink } from './JoinByLink.tsx';
+import { RecentRooms } from './RecentRooms.tsx';
+import { ShareInboxPanel } from './ShareInboxPanel.tsx';
+import { StatusBar } from './StatusBar.tsx';
+
+export function Home({ shared }: { shared: boolean }) {
+  return (
+    <>
+      <section className="hero panel">
+        <h1>Send files between your devices</h1>
+        <p className="lead">
+          Create a room, open its link on your other devices, and share. Files go straight from one device to
+          the other.
+        </p>
+        <DeviceName />
+        <CreateRoom />
+      </section>
+      {shared && <ShareInboxPanel />}
+      <RecentRooms />
+      <JoinByLink />
+      <StatusBar />
+    </>
+  );
+}

@@ -1,0 +1,83 @@
+// A room: who is here, how to invite, adding files, and the catalog kept current by the live socket.
+
+import { AddFiles } from './AddFiles.tsx';
+import { DropZone } from './DropZone.tsx';
+import type { DownloadHandler } from './download.ts';
+import { FileList } from './FileList.tsx';
+import { useObservable } from './hooks/useObservable.ts';
+import type { RoomControllers } from './hooks/useRoom.ts';
+import { useRoom } from './hooks/useRoom.ts';
+import { useSession } from './hooks/useSession.ts';
+import { InvitePanel } from './InvitePanel.tsx';
+import { MembersList } from './MembersList.tsx';
+import { RememberedFiles } from './RememberedFiles.tsx';
+import { navigate } from './router.ts';
+import { StatusBar } from './StatusBar.tsx';
+import { UploadList } from './UploadList.tsx';
+
+export function Room({ roomId, onDownload }: { roomId: string; onDownload: DownloadHandler }) {
+  const room = useRoom(roomId);
+  if (!room) return null;
+  return <RoomView roomId={roomId} room={room} onDownload={onDownload} />;
+}
+
+function RoomView({
+  roomId,
+  room,
+  onDownload,
+}: {
+  roomId: string;
+  room: RoomControllers;
+  onDownload: DownloadHandler;
+}) {
+  const session = useSession();
+  const join = useObservable(room.sync.join);
+  const joinError = useObservable(room.sync.joinError);
+  const catalog = useObservable(room.sync.catalog);
+  const me = useObservable(session.identity)?.peerId ?? null;
+
+  if (join === 'not_found') {
+    return (
+      <section className="panel">
+        <h1>Room not found</h1>
+        <p>There is no room at this link. The link may be incomplete, or the room was removed.</p>
+        <button type="button" className="primary" onClick={() => navigate('/')}>
+          Go to your rooms
+        </button>
+      </section>
+    );
+  }
+
+  const canAdd = join !== 'left';
+  // on a phone the invite comes first while nobody else is here, the files once someone is
+  const alone = Object.keys(catalog.members).every((id) => id === me);
+  return (
+    <DropZone onFiles={(files) => void room.uploader.add(files)} enabled={canAdd}>
+      <div className={`room${alone ? ' room-alone' : ''}`}>
+        <aside className="room-side">
+          <InvitePanel roomId={roomId} />
+          <MembersList members={catalog.members} me={me} />
+        </aside>
+        <div className="room-main">
+          <h1 className="visually-hidden">Room</h1>
+          {joinError && (
+            <p className="error" role="alert">
+              {joinError}
+            </p>
+          )}
+          {canAdd && <AddFiles onFiles={(files) => void room.uploader.add(files)} />}
+          <UploadList uploader={room.uploader} />
+          <RememberedFiles roomId={roomId} uploader={room.uploader} />
+          <FileList
+            state={catalog}
+            waiting={join === 'waiting'}
+            me={me}
+            roomId={roomId}
+            onDownload={onDownload}
+          />
+        </div>
+      </div>
+      <StatusBar live={room.sync.liveReady} />
+    </DropZone>
+  );
+}

@@ -1,0 +1,30 @@
+// One room's controllers for as long as the room screen is shown. Created inside the effect (not in
+// render) so StrictMode's mount-unmount-mount gets a fresh, running pair every time.
+import { useEffect, useState } from 'react';
+import { RoomSync } from '../../net/roomSync.ts';
+import { ShareUploader } from '../../net/shareUploader.ts';
+import { takeFilesFor } from '../handoff.ts';
+import { useSession } from './useSession.ts';
+
+export interface RoomControllers {
+  sync: RoomSync;
+  uploader: ShareUploader;
+}
+
+export function useRoom(roomId: string): RoomControllers | null {
+  const session = useSession();
+  const [room, setRoom] = useState<RoomControllers | null>(null);
+  useEffect(() => {
+    const sync = new RoomSync(roomId, session);
+    const uploader = new ShareUploader(roomId, session);
+    sync.start();
+    setRoom({ sync, uploader });
+    const handed = takeFilesFor(roomId);
+    if (handed.length > 0) void uploader.add(handed);
+    return () => {
+      sync.stop();
+      uploader.dispose();
+    };
+  }, [roomId, session]);
+  return room;
+}

@@ -1,0 +1,57 @@
+// Routing by location: `/` home, `/r/<roomId>` a room. Pure parsing plus a tiny history wrapper.
+import { useSyncExternalStore } from 'react';
+import { ID_PATTERN } from '../../../worker/protocol/ids.ts';
+
+export type Route =
+  | { name: 'home'; shared: boolean }
+  | { name: 'room'; roomId: string }
+  | { name: 'bad-link' }
+  | { name: 'not-found' };
+
+export function parseRoute(pathname: string, search: string): Route {
+  if (pathname === '/' || pathname === '/index.html') {
+    return { name: 'home', shared: new URLSearchParams(search).get('shared') === '1' };
+  }
+  const room = /^\/r\/([^/]+)\/?$/.exec(pathname);
+  if (room) {
+    const roomId = decodeURIComponent(room[1]!).toLowerCase();
+    return ID_PATTERN.test(roomId) ? { name: 'room', roomId } : { name: 'bad-link' };
+  }
+  return { name: 'not-found' };
+}
+
+/** A room id from whatever was pasted: a full link, a path, or the bare id. */
+export function roomIdFromText(text: string): string | null {
+  const trimmed = text.trim();
+  const match = /(?:^|\/r\/)([a-z2-7]{26})(?:[/?#].*)?$/i.exec(trimmed);
+  const id = match?.[1]?.toLowerCase();
+  return id && ID_PATTERN.test(id) ? id : null;
+}
+
+export function roomPath(roomId: string): string {
+  return `/r/${roomId}`;
+}
+
+export function roomLink(origin: string, roomId: string): string {
+  return `${origin}${roomPath(roomId)}`;
+}
+
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  if (options.replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  dispatchEvent(new PopStateEvent('popstate'));
+  scrollTo(0, 0);
+}
+
+function subscribe(onChange: () => void): () => void {
+  addEventListener('popstate', onChange);
+  return () => removeEventListener('popstate', onChange);
+}
+
+const snapshot = () => location.pathname + location.search;
+
+export function useRoute(): Route {
+  const where = useSyncExternalStore(subscribe, snapshot);
+  const url = new URL(where, 'http://x');
+  return parseRoute(url.pathname, url.search);
+}

@@ -1,0 +1,30 @@
+// Error codes in plain words. The tracker's `message` is for developers reading logs as much as for
+// people; the UI branches on `code` and says what it means for the user and what happens next.
+import type { ErrorCode } from '../../../worker/protocol/errors.ts';
+
+export type ClientErrorCode = ErrorCode | 'offline' | 'bad_response';
+
+const WORDS: Record<ClientErrorCode, string> = {
+  offline: 'Can’t reach the tracker right now. MeshDrop will try again by itself.',
+  bad_response: 'The tracker sent an answer this version of the app does not understand. Try reloading.',
+  invalid_json: 'The tracker could not read the request. This is a bug in the app.',
+  invalid_body: 'The tracker did not accept some of the details sent.',
+  invalid_query: 'The tracker did not accept that search.',
+  invalid_param: 'That link does not look like a MeshDrop room link.',
+  unauthorized: 'The tracker no longer recognises this device. It will register again.',
+  not_member: 'This device is not in the room (yet).',
+  not_owner: 'Only the device that shared a file can stop sharing it.',
+  room_not_found: 'There is no room at this link. The link may be incomplete, or the room was removed.',
+  share_not_found: 'That file is no longer shared here.',
+  not_found: 'The tracker does not know this address. Try reloading the app.',
+  method_not_allowed: 'The tracker refused the request. Try reloading the app.',
+  content_conflict: 'A different file with the same fingerprint is already shared in this room.',
+  body_too_large: 'Too much at once. Try fewer files.',
+  unsupported_media_type: 'The tracker could not read the request. This is a bug in the app.',
+  rate_limited: 'Too many changes in a short time. Wait a minute and try again.',
+  internal: 'The tracker ran into a problem. Try again in a moment.',
+};
+
+export function wordsFor(code: ClientErrorCode): string {
+  return WORDS[code] ?? WORDS.internal;
+}

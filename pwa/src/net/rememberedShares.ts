@@ -1,0 +1,43 @@
+// After a reload the page holds no File objects. Files picked through the File System Access API come
+// back silently when the browser still grants read access; every other share is withdrawn from its room
+// (a listed source that cannot send would make downloads fail) and listed to be picked again.
+import type { FileHash } from '../transfer/hashing.ts';
+import { ApiError, type TrackerApi } from './api.ts';
+import { canRead } from './fsAccess.ts';
+import { listShareRecords, type ShareRecord, saveShareRecord, sharedFiles } from './sharedFiles.ts';
+
+export function hashOfRecord(r: ShareRecord): FileHash {
+  return { contentId: r.contentId, size: r.size, chunkSize: r.chunkSize, chunkHashes: r.chunkHashes };
+}
+
+export function isUnchanged(file: File, r: ShareRecord): boolean {
+  return file.size === r.size && file.lastModified === r.lastModified;
+}
+
+/** Re-registers what can be read, withdraws the rest. Throws when the tracker is unreachable. */
+export async function reconcileShares(api: TrackerApi): Promise<void> {
+  for (const record of await listShareRecords()) {
+    if (record.withdrawn || sharedFiles.getByShareId(record.shareId)) continue;
+    if (record.handle && (await canRead(record.handle, false))) {
+      const file = await record.handle.getFile().catch(() => undefined);
+      if (file && isUnchanged(file, record)) {
+        sharedFiles.add(file, hashOfRecord(record), record.shareId);
+        continue;
+      }
+    }
+    // unreachable: stop at the first failure (each could take a timeout); the caller retries later
+    await withdraw(api, record);
+  }
+}
+
+const GONE = new Set(['share_not_found', 'room_not_found', 'not_member', 'not_owner', 'unauthorized']);
+
+async function withdraw(api: TrackerApi, record: ShareRecord): Promise<void> {
+  try {
+    await api.removeShare(record.roomId, record.shareId);
+  } catch (error) {
+    // already gone from the room one way or another: nothing left to withdraw
+    if (!(error instanceof ApiError && GONE.has(error.code))) throw error;
+  }
+  await saveShareRecord({ ...record, withdrawn: true });
+}

@@ -1,0 +1,160 @@
+// Keeps one room's catalog current: shows the cached catalog at once, joins the room (the link is the
+// invitation), then follows the live socket. Listings are fetched only when the reducer says something
+// was missed (first hello, a seq gap); there is no polling.
+
+import {
+  type CatalogAction,
+  type CatalogState,
+  catalogReducer,
+  initialCatalog,
+  snapshotOf,
+} from '../state/catalog.ts';
+import { roomFiles } from '../state/roomFiles.ts';
+import { ApiError, isOffline } from './api.ts';
+import { Retrier } from './backoff.ts';
+import { loadCatalog, saveCatalog } from './catalogCache.ts';
+import { LiveConnection } from './live.ts';
+import { Observable } from './observable.ts';
+import { onBrowserOnline } from './online.ts';
+import { summarizeRoom, touchRoom } from './recentRooms.ts';
+import type { Session } from './session.ts';
+
+export type JoinState = 'joining' | 'joined' | 'waiting' | 'not_found' | 'left' | 'failed';
+
+export class RoomSync {
+  readonly catalog: Observable<CatalogState>;
+  readonly join = new Observable<JoinState>('joining');
+  readonly joinError = new Observable<string | null>(null);
+  /** The live connection once the room is joined, for the status bar. */
+  readonly liveReady = new Observable<LiveConnection | null>(null);
+  private live: LiveConnection | undefined;
+  private readonly abort = new AbortController();
+  private readonly retrier = new Retrier({ baseMs: 1000, maxMs: 30_000 });
+  private readonly resyncRetrier = new Retrier({ baseMs: 1000, maxMs: 30_000 });
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private offOnline: () => void = () => {};
+
+  readonly roomId: string;
+  private readonly session: Session;
+
+  constructor(roomId: string, session: Session) {
+    this.roomId = roomId;
+    this.session = session;
+    this.catalog = new Observable(initialCatalog(roomId));
+  }
+
+  start(): void {
+    void loadCatalog(this.roomId)
+      .then((snapshot) => snapshot && this.dispatch({ type: 'cache', snapshot }))
+      .catch(() => undefined);
+    this.catalog.subscribe(this.scheduleSave);
+    this.offOnline = onBrowserOnline(this.wake);
+    void this.joinThenListen();
+  }
+
+  stop(): void {
+    this.abort.abort();
+    this.live?.stop();
+    this.offOnline();
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.save();
+    }
+  }
+
+  private wake = () => {
+    this.retrier.wake();
+    this.resyncRetrier.wake();
+  };
+
+  private dispatch(action: CatalogAction): void {
+    this.catalog.set(catalogReducer(this.catalog.get(), action));
+    const state = this.catalog.get();
+    if (state.needsResync && !state.syncing) void this.resync();
+  }
+
+  private async joinThenListen(): Promise<void> {
+    const { signal } = this.abort;
+    while (!signal.aborted) {
+      this.join.set(this.join.get() === 'joining' ? 'joining' : 'waiting');
+      try {
+        await this.ensureJoined();
+        break;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'room_not_found') return this.join.set('not_found');
+        if (!isOffline(error) && !(error instanceof ApiError && error.code === 'unauthorized')) {
+          this.joinError.set(error instanceof Error ? error.message : String(error));
+        }
+        this.join.set('waiting');
+        if (!(await this.retrier.wait(signal))) return;
+      }
+    }
+    if (signal.aborted) return;
+    this.joinError.set(null);
+    this.join.set('joined');
+    void touchRoom(this.roomId, Date.now()).catch(() => undefined);
+    this.live = new LiveConnection({
+      roomId: this.roomId,
+      getTicket: this.session.getTicket,
+      onFrame: (frame) =>
+        this.dispatch(
+          frame.kind === 'hello'
+            ? { type: 'hello', hello: frame.hello }
+            : { type: 'event', event: frame.event },
+        ),
+      beforeRetry: () => this.ensureJoined(),
+    });
+    this.live.status.subscribe(() => {
+      if (this.live?.status.get() === 'left') this.join.set('left');
+    });
+    this.liveReady.set(this.live);
+    this.live.start();
+  }
+
+  private async ensureJoined(): Promise<void> {
+    // wait for the identity: a first run registers before it can join anything
+    while (!this.session.identity.get()) {
+      await new Promise<void>((resolve) => {
+        const off = this.session.identity.subscribe(() => {
+          off();
+          resolve();
+        });
+      });
+    }
+    await this.session.api.joinRoom(this.roomId);
+  }
+
+  private async resync(): Promise<void> {
+    this.dispatch({ type: 'resync-started' });
+    try {
+      const files = await this.session.api.listAllFiles(this.roomId, this.abort.signal);
+      this.resyncRetrier.reset();
+      this.dispatch({ type: 'listing', files });
+    } catch {
+      if (this.abort.signal.aborted) return;
+      // not through dispatch(): that would fetch again at once; wait, unless an event asks sooner
+      this.catalog.set(catalogReducer(this.catalog.get(), { type: 'resync-failed' }));
+      if (!(await this.resyncRetrier.wait(this.abort.signal))) return;
+      const state = this.catalog.get();
+      if (state.needsResync && !state.syncing) void this.resync();
+    }
+  }
+
+  private scheduleSave = (): void => {
+    if (!this.catalog.get().loaded || this.catalog.get().fromCache) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.save(), 400);
+  };
+
+  private save(): void {
+    this.saveTimer = undefined;
+    const state = this.catalog.get();
+    if (!state.loaded || state.fromCache) return;
+    void saveCatalog(snapshotOf(state, Date.now())).catch(() => undefined);
+    const me = this.session.identity.get()?.peerId;
+    const names = Object.values(state.members)
+      .filter((m) => m.peerId !== me)
+      .map((m) => m.name);
+    void summarizeRoom(this.roomId, names, roomFiles(state).length).catch(() => undefined);
+  }
+}

@@ -1,0 +1,66 @@
+// The service worker: precached app shell (offline start), SPA navigation fallback except for the API
+// and the signaling relay (never cached, never answered from here), and the Web Share Target inbox.
+// Updates wait for the page to say so (registerType 'prompt'): see app/UpdatePrompt.tsx.
+import {
+  cleanupOutdatedCaches,
+  createHandlerBoundToURL,
+  type PrecacheEntry,
+  precacheAndRoute,
+} from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { NAME_HEADER, SHARE_INBOX_CACHE } from './net/shareInbox.ts';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
+
+const SHARE_TARGET = '/share-target';
+
+// first, so the share sheet's POST is ours before any route looks at it
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (
+    event.request.method === 'POST' &&
+    url.origin === self.location.origin &&
+    url.pathname === SHARE_TARGET
+  ) {
+    event.respondWith(receiveShare(event.request));
+  }
+});
+
+self.addEventListener('message', (event) => {
+  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('/index.html'), {
+    denylist: [/^\/api(\/|$)/, /^\/peerjs(\/|$)/, /^\/share-target(\/|$)/],
+  }),
+);
+
+/** Keeps the shared files until the app, opened at /?shared=1, asks which room they go to. */
+async function receiveShare(request: Request): Promise<Response> {
+  try {
+    const form = await request.formData();
+    const files = form.getAll('files').filter((f): f is File => f instanceof File);
+    const cache = await caches.open(SHARE_INBOX_CACHE);
+    const stamp = Date.now();
+    await Promise.all(
+      files.map((file, i) =>
+        cache.put(
+          new Request(`/__share-inbox/${stamp}-${i}`),
+          new Response(file, {
+            headers: {
+              'content-type': file.type || 'application/octet-stream',
+              [NAME_HEADER]: encodeURIComponent(file.name),
+            },
+          }),
+        ),
+      ),
+    );
+  } catch (error) {
+    console.error('share target: could not keep the files', error);
+  }
+  // 303: the browser follows with a GET, so a reload does not post the files again
+  return Response.redirect('/?shared=1', 303);
+}

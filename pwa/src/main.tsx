@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { SessionContext } from './app/hooks/useSession.ts';
 import { Session } from './net/session.ts';
+import { startTransfers } from './net/transfers.ts';
 import './app/styles/base.css';
 import './app/styles/layout.css';
 import './app/styles/home.css';
@@ -11,6 +12,7 @@ import './app/styles/files.css';
 
 const session = new Session();
 session.start();
+startTransfers(session);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,7 +1,6 @@
 // The shell: top bar, the screen for the current location, the status bar, update prompt and toasts.
 import { lazy, Suspense } from 'react';
 import { AppLink } from './AppLink.tsx';
-import { downloadFile } from './download.ts';
 import { Home } from './Home.tsx';
 import { InsecureNote } from './InsecureNote.tsx';
 import { Room } from './Room.tsx';
@@ -31,7 +30,7 @@ export function App() {
       )}
       <main className="screen">
         {route.name === 'home' && <Home shared={route.shared} />}
-        {route.name === 'room' && <Room key={route.roomId} roomId={route.roomId} onDownload={downloadFile} />}
+        {route.name === 'room' && <Room key={route.roomId} roomId={route.roomId} />}
         {route.name === 'bad-link' && (
           <Missing text="That link does not look like a MeshDrop room link. Check that it was copied in full." />
         )}

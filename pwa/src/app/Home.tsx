@@ -2,6 +2,7 @@
 import { CreateRoom } from './CreateRoom.tsx';
 import { DeviceName } from './DeviceName.tsx';
 import { JoinByLink } from './JoinByLink.tsx';
+import { LibraryPanel } from './LibraryPanel.tsx';
 import { RecentRooms } from './RecentRooms.tsx';
 import { ShareInboxPanel } from './ShareInboxPanel.tsx';
 import { StatusBar } from './StatusBar.tsx';
@@ -20,6 +21,7 @@ export function Home({ shared }: { shared: boolean }) {
       </section>
       {shared && <ShareInboxPanel />}
       <RecentRooms />
+      <LibraryPanel />
       <JoinByLink />
       <StatusBar />
     </>

@@ -1,8 +1,12 @@
 // A room: who is here, how to invite, adding files, and the catalog kept current by the live socket.
 
+import { useEffect } from 'react';
+import { transferEngine } from '../net/transfers.ts';
+import { roomFiles } from '../state/roomFiles.ts';
 import { AddFiles } from './AddFiles.tsx';
+import { DownloadsPanel } from './DownloadsPanel.tsx';
 import { DropZone } from './DropZone.tsx';
-import type { DownloadHandler } from './download.ts';
+import { downloadFile } from './download.ts';
 import { FileList } from './FileList.tsx';
 import { useObservable } from './hooks/useObservable.ts';
 import type { RoomControllers } from './hooks/useRoom.ts';
@@ -12,29 +16,26 @@ import { InvitePanel } from './InvitePanel.tsx';
 import { MembersList } from './MembersList.tsx';
 import { RememberedFiles } from './RememberedFiles.tsx';
 import { navigate } from './router.ts';
+import { SendingPanel } from './SendingPanel.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { UploadList } from './UploadList.tsx';
 
-export function Room({ roomId, onDownload }: { roomId: string; onDownload: DownloadHandler }) {
+export function Room({ roomId }: { roomId: string }) {
   const room = useRoom(roomId);
   if (!room) return null;
-  return <RoomView roomId={roomId} room={room} onDownload={onDownload} />;
+  return <RoomView roomId={roomId} room={room} />;
 }
 
-function RoomView({
-  roomId,
-  room,
-  onDownload,
-}: {
-  roomId: string;
-  room: RoomControllers;
-  onDownload: DownloadHandler;
-}) {
+function RoomView({ roomId, room }: { roomId: string; room: RoomControllers }) {
   const session = useSession();
   const join = useObservable(room.sync.join);
   const joinError = useObservable(room.sync.joinError);
   const catalog = useObservable(room.sync.catalog);
   const me = useObservable(session.identity)?.peerId ?? null;
+  // a source that comes online (or a new one) joins downloads that are waiting or running
+  useEffect(() => {
+    for (const file of roomFiles(catalog)) transferEngine().sourcesChanged(file);
+  }, [catalog]);
 
   if (join === 'not_found') {
     return (
@@ -67,13 +68,15 @@ function RoomView({
           )}
           {canAdd && <AddFiles onFiles={(files) => void room.uploader.add(files)} />}
           <UploadList uploader={room.uploader} />
+          <DownloadsPanel roomId={roomId} />
+          <SendingPanel members={catalog.members} />
           <RememberedFiles roomId={roomId} uploader={room.uploader} />
           <FileList
             state={catalog}
             waiting={join === 'waiting'}
             me={me}
             roomId={roomId}
-            onDownload={onDownload}
+            onDownload={(file) => downloadFile(file, roomId)}
           />
         </div>
       </div>

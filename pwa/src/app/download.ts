@@ -1,10 +1,11 @@
-// THE seam for the transfer engine: every "Download" button in the app ends up here, with the file the
-// user picked (content id, size, chunk size and its sources with their peer ids and online flags).
+// THE seam between the app and the transfer engine: every "Download" button ends up here, with the file
+// the user picked (content id, size, chunk size and its sources) and the room it is listed in.
 import type { RoomFile } from '../../../worker/protocol/api.ts';
-import { notify } from './notify.ts';
+import { askNotificationPermission, transferEngine } from '../net/transfers.ts';
 
 export type DownloadHandler = (file: RoomFile) => void;
 
-export const downloadFile: DownloadHandler = (_file) => {
-  notify('Downloads arrive in the next version.');
-};
+export function downloadFile(file: RoomFile, roomId: string): void {
+  askNotificationPermission();
+  transferEngine().download(file, roomId);
+}

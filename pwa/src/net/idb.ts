@@ -9,12 +9,11 @@ const STORES = { kv: null, rooms: 'roomId', catalogs: 'roomId', shared: 'shareId
 export type StoreName = keyof typeof STORES;
 
 let factory: IDBFactory | undefined;
-let opening: Promise<IDBDatabase> | undefined;
 
 /** For tests: a fresh fake-indexeddb factory per test. */
 export function useIdbFactory(next: IDBFactory): void {
   factory = next;
-  opening = undefined;
+  appDb.reset();
 }
 
 export function promised<T>(request: IDBRequest<T>): Promise<T> {
@@ -24,32 +23,59 @@ export function promised<T>(request: IDBRequest<T>): Promise<T> {
   });
 }
 
-function openDb(): Promise<IDBDatabase> {
-  opening ??= new Promise<IDBDatabase>((resolve, reject) => {
-    const request = (factory ?? indexedDB).open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      for (const [name, keyPath] of Object.entries(STORES)) {
-        if (!db.objectStoreNames.contains(name))
-          db.createObjectStore(name, keyPath ? { keyPath } : undefined);
-      }
-    };
-    request.onsuccess = () => {
-      const db = request.result;
-      // another tab upgrading the schema: step aside instead of blocking it
-      db.onversionchange = () => {
-        db.close();
-        opening = undefined;
-      };
-      resolve(db);
-    };
-    request.onerror = () => {
-      opening = undefined;
-      reject(request.error);
-    };
+/** Resolves when the transaction commits (its writes are durable), rejects when it fails. */
+export function committed(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
   });
-  return opening;
 }
+
+/**
+ * Opens (and upgrades) a database once, sharing the promise. When another tab upgrades the schema this
+ * connection steps aside instead of blocking it, and the next call opens afresh.
+ */
+export function databaseOpener(
+  name: string,
+  version: number,
+  upgrade: (db: IDBDatabase) => void,
+  getFactory: () => IDBFactory,
+): { open: () => Promise<IDBDatabase>; reset: () => void } {
+  let opening: Promise<IDBDatabase> | undefined;
+  const open = () => {
+    opening ??= new Promise<IDBDatabase>((resolve, reject) => {
+      const request = getFactory().open(name, version);
+      request.onupgradeneeded = () => upgrade(request.result);
+      request.onsuccess = () => {
+        const db = request.result;
+        db.onversionchange = () => {
+          db.close();
+          opening = undefined;
+        };
+        resolve(db);
+      };
+      request.onerror = () => {
+        opening = undefined;
+        reject(request.error);
+      };
+    });
+    return opening;
+  };
+  return { open, reset: () => (opening = undefined) };
+}
+
+const appDb = databaseOpener(
+  DB_NAME,
+  DB_VERSION,
+  (db) => {
+    for (const [name, keyPath] of Object.entries(STORES)) {
+      if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, keyPath ? { keyPath } : undefined);
+    }
+  },
+  () => factory ?? indexedDB,
+);
+const openDb = appDb.open;
 
 async function withStore<T>(
   name: StoreName,
@@ -59,11 +85,7 @@ async function withStore<T>(
   const db = await openDb();
   const tx = db.transaction(name, mode);
   const result = promised(run(tx.objectStore(name)));
-  await new Promise<void>((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
-  });
+  await committed(tx);
   return result;
 }
 

@@ -67,7 +67,12 @@ export class SignalingClient {
     }
   }
 
-  /** One Peer's life: resolves once it is unusable (and destroyed). */
+  /**
+   * One Peer's life: resolves once it is unusable (and destroyed). After it has opened once, a lost
+   * signaling socket (tracker restart, network change) is repaired with `reconnect()` and a fresh ticket
+   * on the SAME Peer: destroying it would also close every data connection, and with them any transfer
+   * in progress, which needs no tracker once it runs.
+   */
   private connectOnce(ticket: string, iceServers: RTCIceServer[]): Promise<'dropped' | 'taken' | 'failed'> {
     const https = location.protocol === 'https:';
     const peer = new Peer(this.options.peerId, {
@@ -82,16 +87,27 @@ export class SignalingClient {
     });
     return new Promise((resolve) => {
       let opened = false;
+      let rejoining = false;
       const onOpen = () => {
         opened = true;
         this.retrier.reset();
         this.status.set('connected');
         this.peer.set(peer);
       };
-      const onDisconnected = () => end(opened ? 'dropped' : 'failed');
+      const onDisconnected = () => {
+        if (!opened) return end('failed');
+        this.status.set('retrying');
+        if (rejoining) return;
+        rejoining = true;
+        void this.rejoin(peer).then((ok) => {
+          rejoining = false;
+          if (!ok) end('dropped');
+        });
+      };
       const onError = (error: { type: string }) => {
         if (isIdTaken(error.type)) end('taken');
-        else if (isFatalPeerError(error.type)) end(opened ? 'dropped' : 'failed');
+        // once open, socket and server errors leave the Peer disconnected: onDisconnected repairs it
+        else if (!opened && isFatalPeerError(error.type)) end('failed');
       };
       const onAbort = () => end('dropped');
       // only our own listeners come off: the transfer engine may have added its own to this Peer
@@ -110,4 +126,40 @@ export class SignalingClient {
       this.abort.signal.addEventListener('abort', onAbort);
     });
   }
+
+  /** Reconnects a disconnected Peer with fresh tickets until it is open again; false when it cannot be. */
+  private async rejoin(peer: Peer): Promise<boolean> {
+    const { signal } = this.abort;
+    while (!signal.aborted && !peer.destroyed) {
+      if (!(await this.retrier.wait(signal))) return false;
+      try {
+        const ticket = await this.options.getTicket();
+        if (peer.destroyed || signal.aborted) return false;
+        // reconnect() reuses the Peer's token: the old ticket may have expired meanwhile
+        peer.options.token = ticket;
+        peer.reconnect();
+        if (await settled(peer)) return true;
+      } catch {
+        // no ticket (tracker away) or reconnect refused: wait and try again
+      }
+    }
+    return false;
+  }
+}
+
+/** Resolves true once the Peer is open again, false when it drops again or takes too long. */
+function settled(peer: Peer): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      peer.off('open', opened);
+      peer.off('disconnected', dropped);
+      resolve(ok);
+    };
+    const opened = () => done(true);
+    const dropped = () => done(false);
+    const timer = setTimeout(() => done(peer.open), 15_000);
+    peer.on('open', opened);
+    peer.on('disconnected', dropped);
+  });
 }

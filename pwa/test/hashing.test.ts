@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { chooseChunkSize, contentIdHeader, toHex } from '../../worker/protocol/content.ts';
 import { hashBlob, hashChunk, rootOf } from '../src/transfer/hashing.ts';
 
@@ -85,5 +85,24 @@ describe('content ids', () => {
     expect(chooseChunkSize(8192 * (1 << 20))).toBe(1 << 20);
     expect(chooseChunkSize(8192 * (1 << 20) + 1)).toBe(2 << 20);
     expect(chooseChunkSize(Number.MAX_SAFE_INTEGER)).toBe(64 << 20);
+  });
+});
+
+describe('without crypto.subtle (plain-http pages)', () => {
+  it('hashes with wasm and gets the same ids', async () => {
+    const bytes = pattern(5000);
+    const withSubtle = await hashBlob(new Blob([bytes]), { chunkSize: 1024 });
+    vi.stubGlobal('crypto', { getRandomValues: (a: Uint8Array) => a });
+    try {
+      expect(globalThis.crypto.subtle).toBeUndefined();
+      const withWasm = await hashBlob(new Blob([bytes]), { chunkSize: 1024 });
+      expect(withWasm.contentId).toBe(withSubtle.contentId);
+      expect(toHex(withWasm.chunkHashes)).toBe(toHex(withSubtle.chunkHashes));
+      expect(toHex(await hashChunk(new TextEncoder().encode('abc')))).toBe(
+        'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+      );
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -25,6 +25,8 @@ export function startTransfers(session: Session): TransferEngine {
     peer: currentPeer(session),
     lookup: (contentId) => lookup(contentId),
     onFinished: (entry) => {
+      // the library now holds something worth keeping: ask the browser not to evict it under pressure
+      void navigator.storage?.persist?.().catch(() => false);
       libraryVersion.update((v) => v + 1);
       void shareBack(session, [entry]);
       notifyFinished(entry.name);

@@ -171,6 +171,31 @@ describe('transfer engine', () => {
     expect(await digest(await result)).toBe(await digest(bytes));
   });
 
+  it('stays done when a slow source answers after the last chunk arrived', async () => {
+    const bytes = randomBytes(2 * 1024 * 1024, 11);
+    const file = await served(bytes);
+    const net = network({ fast: { file }, late: { file } });
+    let finished: () => void = () => {};
+    const done = new Promise<void>((r) => {
+      finished = r;
+    });
+    let lateConnected = false;
+    const connect = async (peerId: string) => {
+      if (peerId === 'late') {
+        await done; // answers only once the download is complete
+        lateConnected = true;
+      }
+      return net.connect(peerId);
+    };
+    const d = new Download({ ...file, type: '' }, ['fast', 'late'], deps(connect));
+    const blob = await d.start();
+    finished();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lateConnected).toBe(true);
+    expect(d.status().state).toBe('done');
+    expect(await digest(blob)).toBe(await digest(bytes));
+  });
+
   it('pulls from several sources at once', async () => {
     const bytes = randomBytes(10 * 1024 * 1024, 10);
     const file = await served(bytes);

@@ -33,19 +33,20 @@ export function DownloadsPanel({ roomId }: { roomId: string }) {
 function DownloadRow({ item }: { item: DownloadItem }) {
   const { status, file } = item;
   const { progress } = status;
-  const running =
-    status.state === 'connecting' || status.state === 'downloading' || status.state === 'finishing';
+  // verified and stored, but handed over a moment later: show "finishing" until Save can work
+  const state = status.state === 'done' && !item.blob ? 'finishing' : status.state;
+  const running = state === 'connecting' || state === 'downloading' || state === 'finishing';
   const engine = transferEngine();
   return (
-    <li className="download-row" data-download={item.contentId} data-state={status.state}>
+    <li className="download-row" data-download={item.contentId} data-state={state}>
       <div className="download-head">
         <span className="name">{file.name}</span>
-        <span className="muted">{STATE_WORDS[status.state]}</span>
+        <span className="muted">{STATE_WORDS[state]}</span>
       </div>
       <progress max={1} value={progress.fraction} aria-label={`Progress of ${file.name}`} />
       <div className="muted download-meta" aria-live="polite">
         {formatSize(progress.bytes)} of {formatSize(progress.total)}
-        {status.state === 'downloading' && (
+        {state === 'downloading' && (
           <>
             {' · '}
             {formatSpeed(progress.speed)} · {formatEta(progress.total - progress.bytes, progress.speed)}
@@ -70,7 +71,7 @@ function DownloadRow({ item }: { item: DownloadItem }) {
             Cancel
           </button>
         )}
-        {(status.state === 'failed' || status.state === 'cancelled') && (
+        {(state === 'failed' || state === 'cancelled') && (
           <>
             <button
               type="button"
@@ -89,9 +90,7 @@ function DownloadRow({ item }: { item: DownloadItem }) {
             </button>
           </>
         )}
-        {status.state === 'done' && item.blob && (
-          <FileButtons blob={item.blob} name={file.name} type={file.type} />
-        )}
+        {state === 'done' && item.blob && <FileButtons blob={item.blob} name={file.name} type={file.type} />}
       </div>
     </li>
   );

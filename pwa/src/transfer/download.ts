@@ -154,6 +154,8 @@ export class Download {
         this.lastError = 'verification_failed';
         throw new Error('manifest does not match the content id');
       }
+      // a source that answers after the last chunk arrived has nothing left to do (finally closes it)
+      if (this.scheduler.complete || this.isOver() || this.state === 'finishing') return;
       this.setState('downloading');
       await link.run(
         () => this.nextChunks(peerId),

@@ -4,7 +4,7 @@
 import type { DataConnection, Peer } from 'peerjs';
 import type { RoomFile } from '../../../worker/protocol/api.ts';
 import { type Channel, fromDataConnection } from './channel.ts';
-import { Download, type DownloadStatus } from './download.ts';
+import { Download, type DownloadStatus, SourceError } from './download.ts';
 import { hashChunk, rootOf } from './hashing.ts';
 import { IdbChunkStore } from './idbStore.ts';
 import { addToLibrary, type LibraryEntry } from './library.ts';
@@ -130,9 +130,12 @@ export class TransferEngine {
 
   /** Sources changed in the catalog: a newly online one joins a running download. */
   sourcesChanged(file: RoomFile): void {
+    const item = this.items.find((i) => i.contentId === file.contentId);
+    if (!item) return;
+    // a retry later starts from the current sources, not those of the first attempt
+    if (item.file !== file) this.items = this.items.map((i) => (i === item ? { ...i, file } : i));
     const d = this.running.get(file.contentId);
-    if (!d) return;
-    for (const s of file.sources) if (s.online) d.addSource(s.peerId);
+    if (d) for (const s of file.sources) if (s.online) d.addSource(s.peerId);
   }
 
   cancel(contentId: string): void {
@@ -169,8 +172,10 @@ export class TransferEngine {
       const conn = peer.connect(peerId, { label: TRANSFER_LABEL, serialization: 'raw', reliable: true });
       const timer = setTimeout(() => fail(new Error('connection timed out')), CONNECT_TIMEOUT_MS);
       const onPeerError = (err: { type: string; message: string }) => {
-        if (err.type === 'peer-unavailable' && err.message.includes(peerId))
-          fail(new Error('source offline'));
+        // the relay says it is not connected (or not in a room with us): nobody to download from there
+        if (err.type === 'peer-unavailable' && err.message.includes(peerId)) {
+          fail(new SourceError('no_source', 'source offline'));
+        }
       };
       const fail = (err: Error) => {
         clearTimeout(timer);

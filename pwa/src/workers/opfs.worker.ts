@@ -39,13 +39,12 @@ scope.onmessage = async (event: MessageEvent<OpfsRequest>) => {
       while (written < req.bytes.length)
         written += h.write(req.bytes.subarray(written), { at: req.at + written });
     } else if (req.op === 'close') {
-      const h = handles.get(req.name);
-      if (h) {
-        if (req.size !== undefined) h.truncate(req.size);
-        h.flush();
-        h.close();
-        handles.delete(req.name);
-      }
+      // a 0-byte download never wrote anything: opening here creates its (empty) file
+      const h = await handleFor(req.name);
+      if (req.size !== undefined) h.truncate(req.size);
+      h.flush();
+      h.close();
+      handles.delete(req.name);
     } else if (req.op === 'delete') {
       handles.get(req.name)?.close();
       handles.delete(req.name);

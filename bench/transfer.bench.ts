@@ -2,15 +2,14 @@
 // against a raw RTCDataChannel baseline (64 KiB messages, same water marks, no hashing, no storage),
 // between the same two Chromium devices on the test LAN, alternating runs. Prints MB/s and the ratio.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectPair, transfer } from '../e2e/lan/datachannel.ts';
-import type { Device, Lan } from '../e2e/lan/index.ts';
-import { checkPrerequisites, createLan } from '../e2e/lan/index.ts';
+import { checkPrerequisites } from '../e2e/lan/index.ts';
 import {
   addFiles,
   createRoom,
-  ensureBuilt,
   fileRow,
+  twoDevices,
   waitConnected,
   waitFileCount,
 } from '../e2e/pwa/support.ts';
@@ -22,39 +21,28 @@ const ROUNDS = 2;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 describe.skipIf(skip)('transfer throughput', () => {
-  let lan: Lan;
-  let alice: Device;
-  let bob: Device;
-
-  beforeAll(async () => {
-    ensureBuilt();
-    lan = await createLan();
-    await lan.startTracker({ secure: true });
-    [alice, bob] = await Promise.all([lan.startDevice('alice'), lan.startDevice('bob', { path: null })]);
-  });
-
-  afterAll(async () => {
-    await lan?.close();
-  });
+  const env = twoDevices({ secure: true });
 
   it(`engine vs raw data channel, ${SIZE / MIB} MiB, ${ROUNDS} rounds each`, async () => {
-    const link = await createRoom(alice.page);
-    await bob.page.goto(link);
-    await waitConnected(bob.page);
+    const link = await createRoom(env.alice.page);
+    await env.bob.page.goto(link);
+    await waitConnected(env.bob.page);
     const names: string[] = [];
     for (let r = 0; r < ROUNDS; r++) names.push(`bench-${r}.bin`);
     for (const name of names) {
-      await addFiles(alice.page, [{ name, mimeType: 'application/octet-stream', buffer: randomBytes(SIZE) }]);
+      await addFiles(env.alice.page, [
+        { name, mimeType: 'application/octet-stream', buffer: randomBytes(SIZE) },
+      ]);
     }
-    await waitFileCount(bob.page, ROUNDS);
+    await waitFileCount(env.bob.page, ROUNDS);
 
     const raw: number[] = [];
     const engine: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       // baseline: a fresh raw channel between two more tabs of the same browsers, on a same-origin page
       // that does not run the app (a second app tab would take over the device's signaling id)
-      const rawPages = [await alice.context.newPage(), await bob.context.newPage()] as const;
-      await Promise.all(rawPages.map((p) => p.goto(alice.url('/api/health'))));
+      const rawPages = [await env.alice.context.newPage(), await env.bob.context.newPage()] as const;
+      await Promise.all(rawPages.map((p) => p.goto(env.alice.url('/api/health'))));
       await connectPair(rawPages[0], rawPages[1]);
       const base = await transfer(rawPages[0], rawPages[1], SIZE, 120_000);
       expect(base.bytes).toBe(SIZE);
@@ -64,10 +52,10 @@ describe.skipIf(skip)('transfer throughput', () => {
       // the engine: the app's own Download button, timed from click to verified-and-stored
       const name = names[r]!;
       const started = Date.now();
-      await fileRow(bob.page, name)
+      await fileRow(env.bob.page, name)
         .getByRole('button', { name: `Download ${name}` })
         .click();
-      await bob.page.locator(`li[data-download][data-state="done"]`).nth(r).waitFor({ timeout: 120_000 });
+      await env.bob.page.locator(`li[data-download][data-state="done"]`).nth(r).waitFor({ timeout: 120_000 });
       engine.push(SIZE / 1e6 / ((Date.now() - started) / 1000));
     }
     const ratio = median(engine) / median(raw);

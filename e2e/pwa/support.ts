@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import type { Device, Lan } from '../lan/index.ts';
+import { createLan } from '../lan/index.ts';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = join(REPO, 'pwa/dist');
@@ -111,4 +114,32 @@ export async function markPage(page: Page): Promise<void> {
 
 export async function stillSamePage(page: Page): Promise<boolean> {
   return page.evaluate(() => (window as unknown as { __journeyMark?: number }).__journeyMark === 1);
+}
+
+export interface TwoDevices {
+  lan: Lan;
+  alice: Device;
+  bob: Device;
+}
+
+/**
+ * The usual journey setup, registered as the suite's beforeAll/afterAll: the built app, a fresh LAN with
+ * the tracker (secure origin or plain http), alice on the home page and bob on a blank tab. The returned
+ * object is filled in before the first test runs.
+ */
+export function twoDevices(options: { secure: boolean }): TwoDevices {
+  const ctx = {} as TwoDevices;
+  beforeAll(async () => {
+    ensureBuilt();
+    ctx.lan = await createLan();
+    await ctx.lan.startTracker({ secure: options.secure });
+    [ctx.alice, ctx.bob] = await Promise.all([
+      ctx.lan.startDevice('alice'),
+      ctx.lan.startDevice('bob', { path: null }),
+    ]);
+  });
+  afterAll(async () => {
+    await ctx.lan?.close();
+  });
+  return ctx;
 }

@@ -2,67 +2,55 @@
 // mid-transfer must not break it, and both devices must come back online by themselves.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device, Lan } from '../lan/index.ts';
-import { checkPrerequisites, createLan } from '../lan/index.ts';
-import { addFiles, createRoom, ensureBuilt, fileRow, waitConnected, waitFileCount } from '../pwa/support.ts';
+import { describe, expect, it } from 'vitest';
+import { checkPrerequisites } from '../lan/index.ts';
+import { addFiles, createRoom, fileRow, twoDevices, waitConnected, waitFileCount } from '../pwa/support.ts';
 
 const skip = checkPrerequisites();
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe.skipIf(skip)('tracker restart during a download', () => {
-  let lan: Lan;
-  let alice: Device;
-  let bob: Device;
-
-  beforeAll(async () => {
-    ensureBuilt();
-    lan = await createLan();
-    await lan.startTracker({ secure: true });
-    [alice, bob] = await Promise.all([lan.startDevice('alice'), lan.startDevice('bob', { path: null })]);
-  });
-
-  afterAll(async () => {
-    await lan?.close();
-  });
+  const env = twoDevices({ secure: true });
 
   it('finishes with exact bytes, and both devices reconnect', async () => {
-    const link = await createRoom(alice.page);
-    await bob.page.goto(link);
-    await waitConnected(bob.page);
+    const link = await createRoom(env.alice.page);
+    await env.bob.page.goto(link);
+    await waitConnected(env.bob.page);
     const data = randomBytes(12 * 1024 * 1024);
-    await addFiles(alice.page, [{ name: 'movie.bin', mimeType: 'application/octet-stream', buffer: data }]);
-    await waitFileCount(bob.page, 1);
+    await addFiles(env.alice.page, [
+      { name: 'movie.bin', mimeType: 'application/octet-stream', buffer: data },
+    ]);
+    await waitFileCount(env.bob.page, 1);
 
     // slow alice's link so the transfer is still running while the tracker restarts
-    await alice.limitRate('24mbit');
-    await fileRow(bob.page, 'movie.bin').getByRole('button', { name: 'Download movie.bin' }).click();
-    const row = bob.page.locator('li[data-download]');
-    await bob.page.locator('li[data-download][data-state="downloading"]').waitFor();
-    await bob.page.waitForFunction(
+    await env.alice.limitRate('24mbit');
+    await fileRow(env.bob.page, 'movie.bin').getByRole('button', { name: 'Download movie.bin' }).click();
+    const row = env.bob.page.locator('li[data-download]');
+    await env.bob.page.locator('li[data-download][data-state="downloading"]').waitFor();
+    await env.bob.page.waitForFunction(
       () =>
         ((document.querySelector('li[data-download] progress') as HTMLProgressElement | null)?.value ?? 0) >
         0.05,
     );
 
-    await lan.restartTracker();
+    await env.lan.restartTracker();
     const fractionAfterRestart = await row
       .locator('progress')
       .evaluate((p) => (p as HTMLProgressElement).value);
     expect(fractionAfterRestart).toBeLessThan(1); // the restart really happened mid-transfer
 
-    await bob.page.locator('li[data-download][data-state="done"]').waitFor({ timeout: 60_000 });
-    await alice.unlimit();
+    await env.bob.page.locator('li[data-download][data-state="done"]').waitFor({ timeout: 60_000 });
+    await env.alice.unlimit();
     const [download] = await Promise.all([
-      bob.page.waitForEvent('download'),
-      bob.page.getByRole('button', { name: 'Save movie.bin', exact: true }).click(),
+      env.bob.page.waitForEvent('download'),
+      env.bob.page.getByRole('button', { name: 'Save movie.bin', exact: true }).click(),
     ]);
     expect(sha256(readFileSync(await download.path()))).toBe(sha256(data));
 
     // both signaling connections come back without a reload: each shows the other online again
-    await bob.page.getByText('Connected — changes show up as they happen.').waitFor({ timeout: 45_000 });
+    await env.bob.page.getByText('Connected — changes show up as they happen.').waitFor({ timeout: 45_000 });
     await expect
-      .poll(async () => (await fileRow(bob.page, 'movie.bin').textContent()) ?? '', { timeout: 45_000 })
+      .poll(async () => (await fileRow(env.bob.page, 'movie.bin').textContent()) ?? '', { timeout: 45_000 })
       .toMatch(/2 devices online/);
   });
 });

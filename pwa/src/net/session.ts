@@ -22,6 +22,8 @@ export class Session {
   private config: ConfigResponse | undefined;
   private readonly retrier = new Retrier({ baseMs: 1000, maxMs: 30_000 });
   private reconciled = false;
+  /** This tab holds the device's signaling connection (other tabs of the device leave shares alone). */
+  private activeTab = false;
 
   start(): void {
     onBrowserOnline(() => this.retrier.wake());
@@ -29,7 +31,7 @@ export class Session {
     this.api.reachability.subscribe(() => {
       if (this.api.reachability.get() !== 'reachable') return;
       if (this.identity.get()?.nameUnsynced) void this.syncName();
-      if (!this.reconciled) void this.reconcile();
+      if (!this.reconciled && this.activeTab) void this.reconcile();
     });
     void this.register();
   }
@@ -48,11 +50,13 @@ export class Session {
       }
     }
     this.retrier.reset();
-    await this.reconcile();
     this.startSignaling(this.identity.get()!);
   }
 
-  /** Withdraws shares this page can no longer serve before the device shows up as online again. */
+  /**
+   * Withdraws shares this page can no longer serve before the device shows up as online again. Only the
+   * tab that speaks for the device does it: another open tab may be serving those very files.
+   */
   private async reconcile(): Promise<void> {
     try {
       await reconcileShares(this.api);
@@ -68,6 +72,10 @@ export class Session {
       peerId: identity.peerId,
       getTicket: this.getTicket,
       getIceServers: async () => (await this.getConfig()).iceServers,
+      beforeConnect: async () => {
+        this.activeTab = true;
+        await this.reconcile();
+      },
     });
     this.signaling.set(client);
     client.start();

@@ -14,6 +14,11 @@ export interface SignalingOptions {
   peerId: string;
   getTicket: () => Promise<string>;
   getIceServers: () => Promise<RTCIceServer[]>;
+  /**
+   * Runs once this tab speaks for the device (it holds the signaling lock), before it first connects:
+   * the place for work that only the device's active tab may do.
+   */
+  beforeConnect?: () => Promise<void>;
 }
 
 export class SignalingClient {
@@ -32,7 +37,25 @@ export class SignalingClient {
 
   start(): void {
     this.offOnline = onBrowserOnline(this.reconnectNow);
-    void this.run();
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    if (!locks) {
+      void this.run();
+      return;
+    }
+    // One tab per device holds the signaling connection (the tracker gives the id to the newest socket,
+    // so two tabs would take it from each other in turns). Another tab waits, says so, and takes over
+    // when the first one closes. Web Locks exist in secure contexts only; elsewhere tabs still contend.
+    const name = `meshdrop-signaling-${this.options.peerId}`;
+    let granted = false;
+    void locks
+      .request(name, { signal: this.abort.signal }, async () => {
+        granted = true;
+        await this.run();
+      })
+      .catch(() => undefined); // aborted while waiting: this client was stopped
+    void locks.query().then((state) => {
+      if (!granted && state.held?.some((lock) => lock.name === name)) this.status.set('taken');
+    });
   }
 
   stop(): void {
@@ -46,6 +69,7 @@ export class SignalingClient {
 
   private async run(): Promise<void> {
     const { signal } = this.abort;
+    await this.options.beforeConnect?.().catch(() => undefined);
     while (!signal.aborted) {
       this.status.set('connecting');
       let outcome: 'dropped' | 'taken' | 'failed' = 'failed';

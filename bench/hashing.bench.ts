@@ -1,6 +1,5 @@
-// Hashing speed of the worker the app ships (one streaming pass: chunk hashes + content id, subtle in a
-// secure context)
-// against a baseline in the same page: crypto.subtle.digest per 1 MiB chunk over the same bytes.
+// Hashing speed of the worker the app ships (one streaming pass: chunk hashes + content id; crypto.subtle
+// in this secure context) against a baseline in the same page: bare crypto.subtle.digest per 1 MiB chunk.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, Lan } from '../e2e/lan/index.ts';
 import { checkPrerequisites, createLan } from '../e2e/lan/index.ts';

@@ -85,6 +85,25 @@ describe('share uploader', () => {
     uploader.dispose();
   });
 
+  it('can serve a file while its share is being registered, and forgets it when refused', async () => {
+    const servable: boolean[] = [];
+    const accept = fakeApi(async (files) => {
+      // the tracker tells the room before it answers: the file must already be servable here
+      servable.push(files.every((f) => sharedFiles.get(f.contentId) !== undefined));
+      return ok(files);
+    });
+    await new ShareUploader('room', { api: accept.api, hashQueue: fakeQueue() }).add([picked('staged.txt')]);
+    expect(servable).toEqual([true]);
+
+    const refuse = fakeApi(async () => {
+      throw new ApiError('rate_limited', 429);
+    });
+    const file = picked('refused.txt', 'never shared');
+    await new ShareUploader('room', { api: refuse.api, hashQueue: fakeQueue() }).add([file]);
+    const { contentId } = await hashBlob(file.file);
+    expect(sharedFiles.get(contentId)).toBeUndefined();
+  });
+
   it('says why when the tracker refuses, and skips cancelled files', async () => {
     const { api, calls } = fakeApi(() => Promise.reject(new ApiError('rate_limited', 429)));
     const uploader = new ShareUploader('room', { api, hashQueue: fakeQueue() });

@@ -11,7 +11,7 @@ import { HashCancelled, type HashJob } from './hashClient.ts';
 import { Observable } from './observable.ts';
 import { onBrowserOnline } from './online.ts';
 import type { Session } from './session.ts';
-import { rememberShares } from './sharedFiles.ts';
+import { rememberShares, sharedFiles } from './sharedFiles.ts';
 
 /** queued -> hashing -> ready (the rest of the batch is still hashing) -> sharing -> shared. */
 export type UploadState =
@@ -128,8 +128,12 @@ export class ShareUploader {
     const inputs: ShareFileInput[] = chunk.map((w) =>
       toShareInput({ name: w.file.name, type: w.file.type, path: w.path }, w.hash!),
     );
+    for (const w of chunk) sharedFiles.stage(w.file, w.hash!);
+    const unstage = () => {
+      for (const w of chunk) sharedFiles.unstage(w.hash!.contentId);
+    };
     for (;;) {
-      if (this.abort.signal.aborted) return;
+      if (this.abort.signal.aborted) return unstage();
       this.patch(ids, { state: 'sharing' });
       try {
         const { shares } = await this.session.api.createShares(this.roomId, inputs);
@@ -144,10 +148,10 @@ export class ShareUploader {
         if (!isOffline(error)) {
           const words = error instanceof ApiError ? `${error.message} ${error.detail}`.trim() : String(error);
           this.patch(ids, { state: 'failed', error: words });
-          return;
+          return unstage();
         }
         this.patch(ids, { state: 'waiting' });
-        if (!(await this.retrier.wait(this.abort.signal))) return;
+        if (!(await this.retrier.wait(this.abort.signal))) return unstage();
       }
     }
   }

@@ -59,6 +59,20 @@ class SharedFiles {
     this.version.update((v) => v + 1);
   }
 
+  /**
+   * Makes a file servable before its share is registered: the tracker announces a share to the room
+   * before it answers the request, and a quick downloader must not be told "no longer shared".
+   */
+  stage(file: File, hash: FileHash): void {
+    if (!this.byContent.has(hash.contentId))
+      this.byContent.set(hash.contentId, { file, hash, shareIds: new Set() });
+  }
+
+  /** The registration failed: forget a staged file that no share ended up naming. */
+  unstage(contentId: string): void {
+    if (this.byContent.get(contentId)?.shareIds.size === 0) this.byContent.delete(contentId);
+  }
+
   removeShare(shareId: string): void {
     for (const [contentId, entry] of this.byContent) {
       if (entry.shareIds.delete(shareId) && entry.shareIds.size === 0) this.byContent.delete(contentId);

@@ -256,17 +256,22 @@ export async function waitDownloaded(
     (await row.count()) > 0 ? ((await row.textContent()) ?? '').replace(/\s+/g, ' ') : '(no download row)';
   const item = await engineItem(page, fx.contentId).catch((e: unknown) => String(e));
   const shot = await screenshot(page, `${label}-${fx.name}`);
-  const steps = await transitions(page, fx.contentId).catch(() => []);
-  const t0 = steps[0]?.t ?? 0;
-  const history = steps
-    .map((s) => `${s.state}(${s.sources} src${s.blob ? ', file' : ''})@+${Math.round(s.t - t0)}ms`)
-    .join(' → ');
+  const history = await historyOf(page, fx.contentId);
   throw new Error(
     `download of "${fx.name}" (${fx.size} B) ended as data-state=${state ?? 'none'} ` +
       `(${state === 'failed' || state === 'cancelled' ? 'ended' : `not done after ${timeout} ms`})\n` +
       `  row text: ${text}\n  engine: ${JSON.stringify(item)}\n` +
       `  state changes: ${history || '(not recorded)'}\n  screenshot: ${shot}`,
   );
+}
+
+/** The recorded state changes of one download, as one line for a failure message. */
+async function historyOf(page: Page, contentId: string): Promise<string> {
+  const steps = await transitions(page, contentId).catch(() => []);
+  const t0 = steps[0]?.t ?? 0;
+  return steps
+    .map((s) => `${s.state}(${s.sources} src${s.blob ? ', file' : ''})@+${Math.round(s.t - t0)}ms`)
+    .join(' → ');
 }
 
 /** A finished download stays finished for `forMs`: its row still says done (with the history if not). */
@@ -278,11 +283,7 @@ export async function expectStillDone(page: Page, fx: Fixture, forMs = 1000): Pr
     await page.waitForTimeout(100);
   }
   if (state === 'done') return;
-  const steps = await transitions(page, fx.contentId).catch(() => []);
-  const t0 = steps[0]?.t ?? 0;
-  const history = steps
-    .map((s) => `${s.state}(${s.sources} src${s.blob ? ', file' : ''})@+${Math.round(s.t - t0)}ms`)
-    .join(' → ');
+  const history = await historyOf(page, fx.contentId);
   throw new Error(
     `"${fx.name}" was done, but its row now says data-state=${state}\n  engine: ` +
       `${JSON.stringify(await engineItem(page, fx.contentId))}\n  state changes: ${history}`,

@@ -12,4 +12,8 @@ export interface Env {
   WRITE_LIMIT: RateLimit;
   /** JSON array of RTCIceServer objects; "[]" means LAN mode. */
   ICE_SERVERS: string;
+  /** "lan" under `npm start`, "deployed" otherwise (wrangler.toml). */
+  TRACKER_MODE: string;
+  /** "off" lifts rate limits, honoured only when TRACKER_MODE is "lan". */
+  RATE_LIMITS: string;
 }

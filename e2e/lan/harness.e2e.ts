@@ -95,17 +95,19 @@ describe.skipIf(skip)('test LAN harness', () => {
 
   it('limitRate lowers throughput measurably, unlimit lifts it', async () => {
     const mbps = (r: { bytes: number; ms: number }) => (r.bytes * 8) / 1e6 / (r.ms / 1000);
+    // a cold channel starts slowly (one run measured 10 Mbit/s for its first 4 MiB): warm it up first
+    await transfer(alice.page, bob.page, MiB);
     const fast = await transfer(alice.page, bob.page, 4 * MiB);
     // low enough that even a busy 2-core machine is clearly faster unlimited
-    await bob.limitRate('4mbit');
-    const slow = await transfer(alice.page, bob.page, MiB / 2);
+    await bob.limitRate('2mbit');
+    const slow = await transfer(alice.page, bob.page, MiB / 4);
     await bob.unlimit();
     const again = await transfer(alice.page, bob.page, 4 * MiB);
     console.log(
-      `[harness] Mbit/s: ${mbps(fast).toFixed(0)} unlimited, ${mbps(slow).toFixed(1)} limited to 4mbit, ${mbps(again).toFixed(0)} unlimited again`,
+      `[harness] Mbit/s: ${mbps(fast).toFixed(0)} unlimited, ${mbps(slow).toFixed(1)} limited to 2mbit, ${mbps(again).toFixed(0)} unlimited again`,
     );
-    expect(slow.bytes).toBe(MiB / 2);
-    expect(mbps(slow)).toBeLessThan(6);
+    expect(slow.bytes).toBe(MiB / 4);
+    expect(mbps(slow)).toBeLessThan(3);
     expect(mbps(fast)).toBeGreaterThan(3 * mbps(slow));
     expect(mbps(again)).toBeGreaterThan(3 * mbps(slow));
     await Promise.all([closePeer(alice.page), closePeer(bob.page)]);

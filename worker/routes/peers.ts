@@ -20,7 +20,7 @@ import { LIMITS } from '../protocol/limits.ts';
 import { publish } from '../rooms/publish.ts';
 
 export async function createPeer(request: IRequest, env: Env): Promise<Response> {
-  await enforceLimit(env.PEER_CREATE_LIMIT, `peer:${clientAddress(request)}`);
+  await enforceLimit(env, env.PEER_CREATE_LIMIT, `peer:${clientAddress(request)}`);
   const body = await readJson(request, createPeerBody, { optional: true });
   const peerId = randomId();
   const secret = randomSecret();
@@ -38,7 +38,7 @@ export async function getMe(request: IRequest, env: Env, ctx: ExecutionContext):
 
 export async function updateMe(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const peer = await authenticate(request, env, ctx);
-  await enforceLimit(env.WRITE_LIMIT, `write:${peer.id}`);
+  await enforceLimit(env, env.WRITE_LIMIT, `write:${peer.id}`);
   const { name } = await readJson(request, updatePeerBody);
   if (name !== peer.name) {
     await renamePeer(env.DB, peer.id, name);
@@ -51,7 +51,7 @@ export async function updateMe(request: IRequest, env: Env, ctx: ExecutionContex
 /** A short-lived ticket for the signaling and live sockets, so the long-lived secret never goes in a URL. */
 export async function createTicket(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const peer = await authenticate(request, env, ctx);
-  await enforceLimit(env.WRITE_LIMIT, `write:${peer.id}`);
+  await enforceLimit(env, env.WRITE_LIMIT, `write:${peer.id}`);
   const ticket = randomSecret();
   const now = Date.now();
   const expiresAt = now + LIMITS.ticketTtlMs;

@@ -14,7 +14,7 @@ import { publish } from '../rooms/publish.ts';
 
 export async function createRoom(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const peer = await authenticate(request, env, ctx);
-  await enforceLimit(env.WRITE_LIMIT, `write:${peer.id}`);
+  await enforceLimit(env, env.WRITE_LIMIT, `write:${peer.id}`);
   const roomId = randomId();
   await insertRoom(env.DB, roomId, peer.id, Date.now());
   return Response.json({ roomId }, { status: 201 });
@@ -32,7 +32,7 @@ export async function getRoom(request: IRequest, env: Env, ctx: ExecutionContext
 /** Holding the room id (the link) is what lets a device join. Joining twice is fine (200, not 201). */
 export async function joinRoom(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const peer = await authenticate(request, env, ctx);
-  await enforceLimit(env.WRITE_LIMIT, `write:${peer.id}`);
+  await enforceLimit(env, env.WRITE_LIMIT, `write:${peer.id}`);
   const roomId = parseParam(request.params.roomId, roomIdSchema, 'room id');
   if (!(await findRoom(env.DB, roomId))) {
     throw notFound('room_not_found', 'There is no room with that link. Check the link or create a room.');
@@ -49,7 +49,7 @@ export async function joinRoom(request: IRequest, env: Env, ctx: ExecutionContex
 /** Leaving removes the device's shares from the room too. */
 export async function leaveRoom(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const peer = await authenticate(request, env, ctx);
-  await enforceLimit(env.WRITE_LIMIT, `write:${peer.id}`);
+  await enforceLimit(env, env.WRITE_LIMIT, `write:${peer.id}`);
   const roomId = parseParam(request.params.roomId, roomIdSchema, 'room id');
   await requireMember(env, roomId, peer.id);
   const shares = await listSharesOfPeer(env.DB, roomId, peer.id);

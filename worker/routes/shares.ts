@@ -13,7 +13,7 @@ import { publish } from '../rooms/publish.ts';
 
 export async function createShares(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const peer = await authenticate(request, env, ctx);
-  await enforceLimit(env.WRITE_LIMIT, `write:${peer.id}`);
+  await enforceLimit(env, env.WRITE_LIMIT, `write:${peer.id}`);
   const roomId = parseParam(request.params.roomId, roomIdSchema, 'room id');
   const { files } = await readJson(request, createSharesBody);
   await requireMember(env, roomId, peer.id);
@@ -60,7 +60,7 @@ export async function createShares(request: IRequest, env: Env, ctx: ExecutionCo
 
 export async function removeShare(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const peer = await authenticate(request, env, ctx);
-  await enforceLimit(env.WRITE_LIMIT, `write:${peer.id}`);
+  await enforceLimit(env, env.WRITE_LIMIT, `write:${peer.id}`);
   const roomId = parseParam(request.params.roomId, roomIdSchema, 'room id');
   const shareId = parseParam(request.params.shareId, shareIdSchema, 'share id');
   await requireMember(env, roomId, peer.id);

@@ -31,6 +31,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 const persistTo = resolve(values['persist-to']);
+// a contract local load tests rely on: MESHDROP_RATE_LIMITS=off lifts the tracker's rate limits
+const rateLimitsOff = process.env.MESHDROP_RATE_LIMITS === 'off';
 
 // wrangler must not phone home: no metrics, no Request.cf download. Everything stays on this machine.
 const env = {
@@ -115,6 +117,10 @@ async function announce() {
   for (const u of urls) console.log(`  ${u}`);
   const lan = urls.find((u) => !u.includes('localhost'));
   if (lan) console.log(await QRCode.toString(lan, { type: 'terminal', small: true }));
+  if (rateLimitsOff)
+    console.log(
+      'WARNING: rate limits are OFF (MESHDROP_RATE_LIMITS=off). Use this only for local load tests.',
+    );
   console.log('Stop with Ctrl+C.\n');
 }
 
@@ -156,6 +162,10 @@ const dev = run(
     '--show-interactive-dev-session=false',
     '--log-level',
     'info',
+    // this tracker serves a LAN from a laptop; settings meant only for local runs depend on it
+    '--var',
+    'TRACKER_MODE:lan',
+    ...(rateLimitsOff ? ['--var', 'RATE_LIMITS:off'] : []),
   ],
   { pipe: true },
 );

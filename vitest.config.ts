@@ -9,6 +9,7 @@ export default defineConfig({
     projects: [
       'worker/vitest.config.ts',
       'pwa/vitest.config.ts',
+      'cli/vitest.config.ts',
       {
         test: {
           name: 'node',

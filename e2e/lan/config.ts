@@ -20,6 +20,8 @@ export const RECORD_DIR = '/tmp/meshdrop-e2e';
 export const TRACKER_PORT = 8787;
 export const TRACKER_HOST_OCTET = 1;
 export const FIRST_DEVICE_OCTET = 11;
+// hosts without a browser (lan.addHost), e.g. the command-line peer
+export const FIRST_BARE_HOST_OCTET = 101;
 
 // the workplace allows at most three Chromium instances at once
 export const MAX_BROWSERS = 3;

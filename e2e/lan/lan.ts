@@ -5,7 +5,14 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupStale, liveRuns, RunRecord } from './cleanup.ts';
-import { FIRST_DEVICE_OCTET, MAX_BROWSERS, NS_PREFIX, TRACKER_HOST_OCTET, TRACKER_PORT } from './config.ts';
+import {
+  FIRST_BARE_HOST_OCTET,
+  FIRST_DEVICE_OCTET,
+  MAX_BROWSERS,
+  NS_PREFIX,
+  TRACKER_HOST_OCTET,
+  TRACKER_PORT,
+} from './config.ts';
 import type { ApiResponse, DeviceOptions } from './device.ts';
 import { Device } from './device.ts';
 import type { Host } from './netns.ts';
@@ -60,6 +67,7 @@ export class Lan {
   private readonly trackerHost: Host;
   private readonly devices: Device[] = [];
   private readonly browsers = new Set<Device>();
+  private bareHosts = 0;
   private currentTracker: Tracker | undefined;
   private closing: Promise<void> | undefined;
 
@@ -182,6 +190,17 @@ export class Lan {
     await attachHost(host);
     await device.launch();
     return device;
+  }
+
+  // A bare host at .101, .102 … (its own range, so it never takes a browser device's address) for
+  // processes that are not browsers, such as the command-line peer (e2e/lan/nodePeer.ts). Whatever runs
+  // in it is killed when the namespace is deleted at close().
+  async addHost(): Promise<Host> {
+    const octet = FIRST_BARE_HOST_OCTET + this.bareHosts++;
+    const host = this.host(octet, this.nsName(`n${octet}`));
+    await this.addNamespace(host.ns);
+    await attachHost(host);
+    return host;
   }
 
   device(name: string): Device {

@@ -1,6 +1,7 @@
 // Everything that lives as long as the page, whatever screen is shown: the tracker client, this device's
 // identity (registered on first run, retried until the tracker answers), the signaling connection that
 // makes the device "online", and the hashing queue.
+import { Peer } from 'peerjs';
 import type { ConfigResponse } from '../../../worker/protocol/api.ts';
 import { LIMITS } from '../../../worker/protocol/limits.ts';
 import { cleanText } from '../../../worker/protocol/text.ts';
@@ -72,6 +73,7 @@ export class Session {
       peerId: identity.peerId,
       getTicket: this.getTicket,
       getIceServers: async () => (await this.getConfig()).iceServers,
+      createPeer: (id, options) => new Peer(id, options),
       beforeConnect: async () => {
         this.activeTab = true;
         await this.reconcile();

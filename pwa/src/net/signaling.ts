@@ -1,8 +1,9 @@
 // Keeps one PeerJS Peer connected to the tracker's relay. Being connected is also what makes this
 // device "online" in its rooms. When the Peer drops (tracker restart, network change, ticket expiry) it
 // is destroyed and rebuilt with a fresh ticket after a backoff; the transfer engine watches `peer` to
-// re-attach its handlers to each new one.
-import { Peer } from 'peerjs';
+// re-attach its handlers to each new one. The same client keeps the command-line peer (cli/) connected in
+// Node, which brings its own way of loading peerjs and names the tracker's address.
+import type { Peer, PeerOptions } from 'peerjs';
 import { Retrier } from './backoff.ts';
 import { Observable } from './observable.ts';
 import { onBrowserOnline } from './online.ts';
@@ -19,6 +20,10 @@ export interface SignalingOptions {
    * the place for work that only the device's active tab may do.
    */
   beforeConnect?: () => Promise<void>;
+  /** Makes each Peer (the page passes peerjs's constructor; Node loads peerjs differently). */
+  createPeer: (id: string, options: PeerOptions) => Peer;
+  /** Where the relay is: the page's own origin unless given. */
+  server?: { host: string; port: number; secure: boolean };
 }
 
 export class SignalingClient {
@@ -98,14 +103,14 @@ export class SignalingClient {
    * in progress, which needs no tracker once it runs.
    */
   private connectOnce(ticket: string, iceServers: RTCIceServer[]): Promise<'dropped' | 'taken' | 'failed'> {
-    const https = location.protocol === 'https:';
-    const peer = new Peer(this.options.peerId, {
-      host: location.hostname,
-      port: Number(location.port) || (https ? 443 : 80),
+    const server = this.options.server ?? pageServer();
+    const peer = this.options.createPeer(this.options.peerId, {
+      host: server.host,
+      port: server.port,
       path: '/peerjs',
       key: 'peerjs',
       token: ticket,
-      secure: https,
+      secure: server.secure,
       config: { iceServers },
       debug: 0,
     });
@@ -169,6 +174,11 @@ export class SignalingClient {
     }
     return false;
   }
+}
+
+function pageServer(): { host: string; port: number; secure: boolean } {
+  const secure = location.protocol === 'https:';
+  return { host: location.hostname, port: Number(location.port) || (secure ? 443 : 80), secure };
 }
 
 /** Resolves true once the Peer is open again, false when it drops again or takes too long. */

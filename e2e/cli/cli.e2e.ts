@@ -1,0 +1,287 @@
+// The command-line peer (cli/) on the test LAN, with the app in Chromium on the other side:
+//   1. `meshdrop share` serves a folder (edge sizes, non-ASCII names, a sub-folder, 64 MiB); the app
+//      downloads every file and saves identical bytes
+//   2. the app shares; `meshdrop get` saves identical bytes (by content id, and a whole folder)
+//   3. `get` killed mid-way and run again asks for none of the chunks it had verified
+//   4. a hostile source (the app's tamper seam): one bad chunk is thrown away and fetched again; a source
+//      that corrupts everything ends in a clear failure and no file under the name
+//   5. headless to headless: `share --watch` picks up a new file, a tracker restart later both devices
+//      are back and `get` works; a deleted file is withdrawn
+// One LAN, tracker and browser for all; journey 5 restarts the tracker, so it runs last.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliRun, Device, Lan } from '../lan/index.ts';
+import { checkPrerequisites, createLan, NodePeer } from '../lan/index.ts';
+import { createRoom, ensureBuilt } from '../pwa/support.ts';
+import {
+  clickDownload,
+  contentIdOf,
+  downloadRowOf,
+  elapsed,
+  FixtureSet,
+  fileRowOf,
+  MiB,
+  saveAndHash,
+  sha256,
+  shareFolder,
+  shareLoose,
+  waitDownloaded,
+} from '../transfer/support.ts';
+import {
+  expectSameFile,
+  getResults,
+  installSeam,
+  removeSeam,
+  resetSeamCounts,
+  seamCounts,
+  sidecarIndices,
+} from './support.ts';
+
+const skip = checkPrerequisites();
+
+describe.skipIf(skip)('the command-line peer with the app', () => {
+  let lan: Lan;
+  let alice: Device;
+  let srv: NodePeer;
+  const fixtures: FixtureSet[] = [];
+  const newFixtures = (folder?: string) => {
+    const set = new FixtureSet(folder);
+    fixtures.push(set);
+    return set;
+  };
+
+  beforeAll(async () => {
+    ensureBuilt();
+    lan = await createLan();
+    await lan.startTracker({ secure: true });
+    [alice, srv] = await Promise.all([lan.startDevice('alice'), NodePeer.start(lan, 'srv')]);
+  });
+
+  afterAll(async () => {
+    await srv?.close();
+    await lan?.close();
+    for (const f of fixtures) f.remove();
+  });
+
+  /** A fresh room made in the app; the CLI joins it by its link. */
+  const newRoom = async (): Promise<string> => {
+    await alice.goto('/');
+    const link = await createRoom(alice.page);
+    await srv.exec(['join', link, '--name', 'srv']);
+    return link;
+  };
+
+  const getJson = async (args: string[], expectCode = 0): Promise<CliRun> =>
+    srv.exec(['--json', 'get', ...args], expectCode, 90_000);
+
+  it('1. a folder shared from the terminal arrives in the app byte for byte', {
+    timeout: 120_000,
+  }, async () => {
+    const t0 = Date.now();
+    const set = newFixtures('Fötos 文件夹');
+    const files = [
+      set.add({ name: 'empty.bin', size: 0, folder: '' }),
+      set.add({ name: 'one byte.bin', size: 1, folder: '' }),
+      set.add({ name: 'Ünïcødé 文件.bin', size: MiB, folder: '' }),
+      set.add({ name: 'chunk plus one ✓.bin', size: MiB + 1, folder: '' }),
+      set.add({ name: '日本語 🎉.jpg', size: 300_000, folder: 'sub dir' }),
+      set.add({ name: 'big – café 64 MiB.bin', size: 64 * MiB + 5, folder: 'sub dir' }),
+    ];
+    const link = await newRoom();
+    const share = srv.run(['share', set.folderDir, '--room', link]);
+    try {
+      await share.waitFor(/Press Ctrl\+C/, 60_000);
+      for (const fx of files) await fileRowOf(alice.page, fx).waitFor({ timeout: 30_000 });
+      await expect(fileRowOf(alice.page, files[4]!).locator('.file-path').textContent()).resolves.toBe(
+        'Fötos 文件夹/sub dir/',
+      );
+      const failures: string[] = [];
+      for (const fx of files) await clickDownload(alice.page, fx);
+      for (const fx of files) {
+        try {
+          await waitDownloaded(alice.page, fx, 60_000, 'cli-j1');
+          const saved = await saveAndHash(alice.page, downloadRowOf(alice.page, fx), fx.name);
+          expect(saved, fx.name).toEqual({ sha256: fx.sha256, size: fx.size, suggestedFilename: fx.name });
+        } catch (error) {
+          failures.push(error instanceof Error ? error.message : String(error));
+        }
+      }
+      expect(failures).toEqual([]);
+    } finally {
+      share.kill('SIGINT');
+      const exit = await share.done(15_000);
+      expect(exit.code, share.describe()).toBe(0);
+    }
+    console.log(`[time] cli journey 1: ${elapsed(t0)}`);
+  });
+
+  it('2. files the app shares arrive through `meshdrop get` byte for byte', { timeout: 90_000 }, async () => {
+    const t0 = Date.now();
+    const set = newFixtures('Album ✿');
+    const loose = [
+      set.add({ name: 'empty.bin', size: 0 }),
+      set.add({ name: 'one byte.bin', size: 1 }),
+      set.add({ name: 'chunk plus one ✓.bin', size: MiB + 1 }),
+      set.add({ name: 'big – 文件 20 MiB.bin', size: 20 * MiB + 4321 }),
+    ];
+    const inFolder = [
+      set.add({ name: 'a.txt', size: 3000, folder: '' }),
+      set.add({ name: 'b 🎉.bin', size: 200_000, folder: 'deeper/still' }),
+    ];
+    const link = await newRoom();
+    await shareLoose(alice.page, loose);
+    await shareFolder(alice.page, set.folderDir);
+    for (const fx of set.all) await fileRowOf(alice.page, fx).waitFor({ timeout: 30_000 });
+
+    const out = join(srv.dir, 'j2');
+    const byId = await getJson([link, ...loose.map((f) => f.contentId), '-o', out]);
+    const results = getResults(byId);
+    expect(results.map((r) => r.contentId).sort()).toEqual(loose.map((f) => f.contentId).sort());
+    for (const fx of loose) await expectSameFile(join(out, fx.name), fx);
+
+    const byFolder = await getJson([link, 'Album ✿/', '-o', out]);
+    expect(getResults(byFolder)).toHaveLength(2);
+    for (const fx of inFolder) await expectSameFile(join(out, fx.folder, fx.name), fx);
+
+    // the same again: nothing to fetch, nothing overwritten
+    const again = await getJson([link, loose[3]!.contentId, '-o', out]);
+    expect(getResults(again)[0]?.skipped).toBe(true);
+    console.log(`[time] cli journey 2: ${elapsed(t0)}`);
+  });
+
+  it('3. an interrupted get resumes without fetching a verified chunk again', {
+    timeout: 120_000,
+  }, async () => {
+    const t0 = Date.now();
+    const set = newFixtures();
+    const fx = set.add({ name: 'resume me.bin', size: 24 * MiB + 99 });
+    const link = await newRoom();
+    await installSeam(alice.page, fx.contentId);
+    try {
+      await shareLoose(alice.page, [fx]);
+      await fileRowOf(alice.page, fx).waitFor({ timeout: 30_000 });
+      const out = join(srv.dir, 'j3');
+      // slow enough to stop it half-way
+      await srv.limitRate('24mbit');
+      const first = srv.run(['get', link, fx.contentId, '-o', out]);
+      const deadline = Date.now() + 60_000;
+      while (sidecarIndices(out, fx.contentId).length < 6 && Date.now() < deadline) {
+        if (first.child.exitCode !== null) throw new Error(`get ended early: ${first.describe()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      first.kill('SIGKILL');
+      await first.done(10_000);
+      const verified = sidecarIndices(out, fx.contentId);
+      expect(verified.length, 'chunks verified before the kill').toBeGreaterThanOrEqual(6);
+      expect(verified.length, 'the kill came before the end').toBeLessThan(25);
+      // the source may still push a chunk or two into the dead connection: let that settle, then count
+      await new Promise((r) => setTimeout(r, 1500));
+      await resetSeamCounts(alice.page);
+      await srv.unlimit();
+
+      const second = await getJson([link, fx.contentId, '-o', out]);
+      const [result] = getResults(second);
+      const { served } = await seamCounts(alice.page);
+      const repeats = verified.filter((i) => (served[i] ?? 0) > 0);
+      console.log(
+        `[resume] ${verified.length} chunks verified before the kill; second run: resumed ${result?.resumedChunks}, ` +
+          `fetched ${result?.fetchedChunks}, the source sent ${Object.keys(served).length} chunks, ` +
+          `repeats of verified chunks: ${repeats.length}`,
+      );
+      expect(repeats, 'verified chunks requested again').toEqual([]);
+      expect(result?.resumedChunks).toBe(verified.length);
+      expect(result?.fetchedChunks).toBe(25 - verified.length);
+      await expectSameFile(join(out, fx.name), fx);
+    } finally {
+      await srv.unlimit();
+      await removeSeam(alice.page);
+    }
+    console.log(`[time] cli journey 3: ${elapsed(t0)}`);
+  });
+
+  it('4. a hostile source: a bad chunk is fetched again, a lying source ends in a clear failure', {
+    timeout: 90_000,
+  }, async () => {
+    const t0 = Date.now();
+    const set = newFixtures();
+    const once = set.add({ name: 'one bad chunk.bin', size: 6 * MiB + 100 });
+    const always = set.add({ name: 'all bad.bin', size: 4 * MiB });
+    const link = await newRoom();
+    const out = join(srv.dir, 'j4');
+    try {
+      await installSeam(alice.page, once.contentId, { flip: { 3: 1 } });
+      await shareLoose(alice.page, [once]);
+      await fileRowOf(alice.page, once).waitFor({ timeout: 30_000 });
+      const [fixed] = getResults(await getJson([link, once.contentId, '-o', out]));
+      expect((await seamCounts(alice.page)).flipped).toBe(1);
+      expect(fixed?.rejectedChunks).toBeGreaterThanOrEqual(1);
+      await expectSameFile(join(out, once.name), once);
+
+      await installSeam(alice.page, always.contentId, {
+        flip: { 0: Infinity, 1: Infinity, 2: Infinity, 3: Infinity },
+      });
+      await shareLoose(alice.page, [always]);
+      await fileRowOf(alice.page, always).waitFor({ timeout: 30_000 });
+      const failed = await srv.run(['get', link, always.contentId, '-o', out]).done(60_000);
+      console.log(
+        `[hostile] all-bad source: exit ${failed.code}; ${failed.stderr.trim().split('\n').at(-1)}`,
+      );
+      expect([6, 7], failed.stderr).toContain(failed.code);
+      expect(failed.stderr).toMatch(/\[(verification_failed|source_left)\]/);
+      expect(existsSync(join(out, always.name)), 'no file under the name').toBe(false);
+    } finally {
+      await removeSeam(alice.page);
+    }
+    console.log(`[time] cli journey 4: ${elapsed(t0)}`);
+  });
+
+  it('5. headless to headless: --watch, a tracker restart, a withdrawn file', {
+    timeout: 150_000,
+  }, async () => {
+    const t0 = Date.now();
+    const nas = await NodePeer.start(lan, 'nas');
+    try {
+      const link = await newRoom();
+      await nas.exec(['join', link, '--name', 'nas']);
+      const shared = join(nas.dir, 'Public');
+      mkdirSync(shared, { recursive: true });
+      const first = Buffer.from('already there\n');
+      writeFileSync(join(shared, 'first.txt'), first);
+      const share = nas.run(['share', shared, '--watch', '--room', link]);
+      await share.waitFor(/Press Ctrl\+C/, 30_000);
+
+      // a file copied in later is shared by itself
+      const later = Buffer.alloc(3 * MiB + 17, 7);
+      writeFileSync(join(shared, 'later ✓.bin'), later);
+      await share.waitFor(/Added: Public\/later ✓\.bin/, 30_000);
+      const out = join(srv.dir, 'j5');
+      await getJson([link, 'Public/later ✓.bin', '-o', out]);
+      await expectSameFile(join(out, 'later ✓.bin'), { sha256: sha256(later), size: later.length });
+
+      // the tracker restarts; the sharing device comes back online by itself and serves again
+      await lan.restartTracker();
+      const deadline = Date.now() + 60_000;
+      let listing = '';
+      while (Date.now() < deadline) {
+        listing = (await srv.run(['ls', link, '--online']).done(30_000)).stdout;
+        if (listing.includes('first.txt')) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      expect(listing).toContain('first.txt');
+      await getJson([link, contentIdOf(first), '-o', out]);
+      await expectSameFile(join(out, 'first.txt'), { sha256: sha256(first), size: first.length });
+
+      // deleted from the folder: withdrawn from the room
+      rmSync(join(shared, 'first.txt'));
+      await share.waitFor(/Removed: Public\/first\.txt/, 30_000);
+      const after = await srv.exec(['ls', link]);
+      expect(after.stdout).not.toContain('first.txt');
+      share.kill('SIGINT');
+      expect((await share.done(15_000)).code, share.describe()).toBe(0);
+    } finally {
+      await nas.close();
+    }
+    console.log(`[time] cli journey 5: ${elapsed(t0)}`);
+  });
+});

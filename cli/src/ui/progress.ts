@@ -23,19 +23,22 @@ export function progressBar(
   now: () => number = Date.now,
 ): ProgressBar {
   if (out.quiet) return { update() {}, stop() {} };
-  const bar = new cliProgress.SingleBar({
-    stream: out.stderr,
-    format: out.interactive ? TTY_FORMAT : PLAIN_FORMAT,
-    noTTYOutput: !out.interactive,
-    notTTYSchedule: PLAIN_EVERY_MS,
-    hideCursor: out.interactive,
-    // on a terminal the finished bar stays; in plain lines the last line already says it all
-    clearOnComplete: !out.interactive,
-    barsize: 24,
-    etaBuffer: 50,
-    // we stop the bar ourselves (and keep partial downloads) on Ctrl+C
-    gracefulExit: false,
-  });
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: out.stderr,
+      format: out.interactive ? TTY_FORMAT : PLAIN_FORMAT,
+      noTTYOutput: !out.interactive,
+      notTTYSchedule: PLAIN_EVERY_MS,
+      hideCursor: out.interactive,
+      // on a terminal the finished bar stays; in plain lines the last line already says it all
+      clearOnComplete: !out.interactive,
+      barsize: 24,
+      etaBuffer: 50,
+      // we stop the bar ourselves (and keep partial downloads) on Ctrl+C
+      gracefulExit: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   const meter = new SpeedMeter();
   const payload = (bytes: number, speed: number) => ({
     label,
@@ -44,17 +47,17 @@ export function progressBar(
     speed: formatSpeed(speed),
     left: formatEta(total - bytes, speed),
   });
-  let last = 0;
+  let last = { bytes: 0, speed: 0 };
   bar.start(Math.max(total, 1), 0, payload(0, 0));
   return {
     update(bytes, speed) {
-      last = bytes;
       const t = now();
       meter.add(t, bytes);
-      bar.update(total === 0 ? 1 : bytes, payload(bytes, speed ?? meter.speed(t)));
+      last = { bytes, speed: speed ?? meter.speed(t) };
+      bar.update(total === 0 ? 1 : bytes, payload(last.bytes, last.speed));
     },
     stop() {
-      bar.update(total === 0 ? 1 : last, payload(last, meter.speed(now())));
+      bar.update(total === 0 ? 1 : last.bytes, payload(last.bytes, last.speed));
       bar.stop();
     },
   };

@@ -4,8 +4,8 @@
 import { EventEmitter } from 'node:events';
 import type { DataConnection } from 'peerjs';
 import { describe, expect, it } from 'vitest';
-import { Download } from '../../pwa/src/transfer/download.ts';
 import { encodeControl } from '../../pwa/src/transfer/control.ts';
+import { Download } from '../../pwa/src/transfer/download.ts';
 import { hashChunk, rootOf } from '../../pwa/src/transfer/hashing.ts';
 import type { ChunkStore } from '../../pwa/src/transfer/store.ts';
 import { nodeChannel } from '../src/net/channel.ts';

@@ -47,7 +47,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function store(contentId: string, size: number, overwrite = false, hashes = new Uint8Array()) {
+function store(contentId: string, size: number, overwrite = false, hashes: Uint8Array = new Uint8Array()) {
   return new DiskChunkStore({
     outDir: dir,
     contentId,

@@ -168,6 +168,7 @@ function skippedResult(p: Planned): FetchResult & { skipped: boolean } {
     contentId: file.contentId,
     size: file.size,
     seconds: 0,
+    transferSeconds: 0,
     resumedChunks: 0,
     fetchedChunks: 0,
     rejectedChunks: 0,

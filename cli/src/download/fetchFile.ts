@@ -32,6 +32,8 @@ export interface FetchResult {
   contentId: string;
   size: number;
   seconds: number;
+  /** From the first chunk request to the file in place: the transfer itself, without connecting. */
+  transferSeconds: number;
   /** chunks already on disk from an interrupted run */
   resumedChunks: number;
   /** chunks received and written by this run */
@@ -71,6 +73,7 @@ export async function fetchFile(plan: FetchPlan, deps: FetchDeps): Promise<Fetch
         contentId: file.contentId,
         size: file.size,
         seconds: (now() - started) / 1000,
+        transferSeconds: result.transferMs / 1000,
         resumedChunks: resumed,
         fetchedChunks: fetched,
         rejectedChunks: result.rejected,
@@ -86,7 +89,7 @@ export async function fetchFile(plan: FetchPlan, deps: FetchDeps): Promise<Fetch
 }
 
 type Attempt =
-  | { outcome: 'done'; store: DiskChunkStore; rejected: number; sources: string[] }
+  | { outcome: 'done'; store: DiskChunkStore; rejected: number; sources: string[]; transferMs: number }
   | { outcome: 'failed'; store: DiskChunkStore; error: CliError };
 
 async function fetchOnce(plan: FetchPlan, deps: FetchDeps): Promise<Attempt> {
@@ -114,7 +117,10 @@ async function fetchOnce(plan: FetchPlan, deps: FetchDeps): Promise<Attempt> {
   );
   const bar = progressBar(deps.out, file.name, file.size, deps.now);
   const seen = new Set<string>();
+  const clock = deps.now ?? Date.now;
+  let downloadingAt: number | null = null;
   download.onChange((s) => {
+    if (s.state === 'downloading') downloadingAt ??= clock();
     for (const p of s.sources) seen.add(p);
     bar.update(s.progress.bytes, s.progress.speed);
   });
@@ -130,7 +136,14 @@ async function fetchOnce(plan: FetchPlan, deps: FetchDeps): Promise<Attempt> {
       await store.keep();
       throw new CliError('interrupted', `${file.name}: ${store.resumed.length + store.written} chunks kept`);
     }
-    return { outcome: 'done', store, rejected: download.status().rejectedChunks, sources: [...seen] };
+    const finished = clock();
+    return {
+      outcome: 'done',
+      store,
+      rejected: download.status().rejectedChunks,
+      sources: [...seen],
+      transferMs: finished - (downloadingAt ?? finished),
+    };
   } catch (error) {
     if (error instanceof CliError && error.code === 'interrupted') throw error;
     await store.keep();

@@ -135,6 +135,8 @@ async function onlineSources(
   signal: AbortSignal,
 ): Promise<string[]> {
   if (file.size === 0) return []; // its content id proves it: no source needed
+  if (file.sources.every((s) => s.peerId === me))
+    throw new CliError('no_source', `${placeOf(file)}: only this device shares it`);
   const deadline = Date.now() + waitSeconds * 1000;
   let current = file;
   for (;;) {

@@ -87,7 +87,10 @@ export async function shareCommand(
   });
   await watcher?.close();
   online.stop();
-  ctx.out.info('Stopped. The files stay listed in the room (offline) until this device shares them again.');
+  // on a terminal the ^C echo is still on the line
+  ctx.out.info(
+    `${ctx.out.interactive ? '\n' : ''}Stopped. The files stay listed in the room (offline) until this device shares them again.`,
+  );
 }
 
 async function startWatching(paths: string[], options: ShareOptions, sharing: Sharing) {

@@ -45,7 +45,7 @@ export function progressBar(
     done: formatSize(bytes),
     size: formatSize(total),
     speed: formatSpeed(speed),
-    left: formatEta(total - bytes, speed),
+    left: bytes >= total ? 'done' : formatEta(total - bytes, speed),
   });
   let last = { bytes: 0, speed: 0 };
   bar.start(Math.max(total, 1), 0, payload(0, 0));

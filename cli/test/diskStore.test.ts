@@ -1,7 +1,7 @@
 // The disk store on a real file system, and the shared Download over in-memory channels writing into it:
 // interrupted, it resumes asking only for chunks it has not verified; the finished file appears under its
 // name only when complete, and never replaces another file by surprise.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdtempSync,
@@ -29,15 +29,7 @@ import { memoryStream } from './streams.ts';
 const KiB = 1024;
 const CHUNK = 64 * KiB;
 
-function bytes(n: number, seed = 7): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
+const bytes = (n: number): Uint8Array<ArrayBuffer> => new Uint8Array(randomBytes(n));
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

@@ -2,7 +2,7 @@
 //   1. `meshdrop share` serves a folder (edge sizes, non-ASCII names, a sub-folder, 64 MiB); the app
 //      downloads every file and saves identical bytes
 //   2. the app shares; `meshdrop get` saves identical bytes (by content id, and a whole folder)
-//   3. `get` killed mid-way and run again asks for none of the chunks it had verified
+//   3. `get` stopped with Ctrl+C, then killed, then run again asks for none of the chunks it had verified
 //   4. a hostile source (the app's tamper seam): one bad chunk is thrown away and fetched again; a source
 //      that corrupts everything ends in a clear failure and no file under the name
 //   5. headless to headless: `share --watch` picks up a new file, a tracker restart later both devices
@@ -164,16 +164,25 @@ describe.skipIf(skip)('the command-line peer with the app', () => {
       const out = join(srv.dir, 'j3');
       // slow enough to stop it half-way
       await srv.limitRate('24mbit');
-      const first = srv.run(['get', link, fx.contentId, '-o', out]);
-      const deadline = Date.now() + 60_000;
-      while (sidecarIndices(out, fx.contentId).length < 6 && Date.now() < deadline) {
-        if (first.child.exitCode !== null) throw new Error(`get ended early: ${first.describe()}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      first.kill('SIGKILL');
-      await first.done(10_000);
+      /** Starts `get`, and stops it with `sig` once at least `chunks` chunks are verified on disk. */
+      const interrupted = async (chunks: number, sig: NodeJS.Signals) => {
+        const run = srv.run(['get', link, fx.contentId, '-o', out]);
+        const deadline = Date.now() + 60_000;
+        while (sidecarIndices(out, fx.contentId).length < chunks && Date.now() < deadline) {
+          if (run.child.exitCode !== null) throw new Error(`get ended early: ${run.describe()}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        run.kill(sig);
+        return run.done(10_000);
+      };
+      // Ctrl+C: exit 130, the partial file kept, and words saying how to go on
+      const stopped = await interrupted(3, 'SIGINT');
+      expect(stopped.code, stopped.stderr).toBe(130);
+      expect(stopped.stderr).toMatch(/Run the same command again to resume\. .*\[interrupted\]/);
+      // a killed process (no chance to clean up) keeps what it had verified too
+      await interrupted(sidecarIndices(out, fx.contentId).length + 4, 'SIGKILL');
       const verified = sidecarIndices(out, fx.contentId);
-      expect(verified.length, 'chunks verified before the kill').toBeGreaterThanOrEqual(6);
+      expect(verified.length, 'chunks verified before the kill').toBeGreaterThanOrEqual(7);
       expect(verified.length, 'the kill came before the end').toBeLessThan(25);
       // the source may still push a chunk or two into the dead connection: let that settle, then count
       await new Promise((r) => setTimeout(r, 1500));

@@ -30,6 +30,7 @@ import {
 } from '../transfer/support.ts';
 import {
   expectSameFile,
+  type GetResult,
   getResults,
   installSeam,
   removeSeam,
@@ -157,7 +158,7 @@ describe.skipIf(skip)('the command-line peer with the app', () => {
     const set = newFixtures();
     const fx = set.add({ name: 'resume me.bin', size: 24 * MiB + 99 });
     const link = await newRoom();
-    await installSeam(alice.page, fx.contentId);
+    await installSeam(alice.page, { [fx.contentId]: {} });
     try {
       await shareLoose(alice.page, [fx]);
       await fileRowOf(alice.page, fx).waitFor({ timeout: 30_000 });
@@ -219,26 +220,35 @@ describe.skipIf(skip)('the command-line peer with the app', () => {
     const link = await newRoom();
     const out = join(srv.dir, 'j4');
     try {
-      await installSeam(alice.page, once.contentId, { flip: { 3: 1 } });
-      await shareLoose(alice.page, [once]);
-      await fileRowOf(alice.page, once).waitFor({ timeout: 30_000 });
-      const [fixed] = getResults(await getJson([link, once.contentId, '-o', out]));
-      expect((await seamCounts(alice.page)).flipped).toBe(1);
+      const every = { 0: Infinity, 1: Infinity, 2: Infinity, 3: Infinity };
+      await installSeam(alice.page, { [once.contentId]: { 3: 1 }, [always.contentId]: every });
+      await shareLoose(alice.page, [once, always]);
+      for (const fx of [once, always]) await fileRowOf(alice.page, fx).waitFor({ timeout: 30_000 });
+      // both in one command: the lying source's file fails, the other one still comes
+      const run = await srv
+        .run(['--json', 'get', link, once.contentId, always.contentId, '-o', out])
+        .done(60_000);
+      const report = JSON.parse(run.stdout) as {
+        files: GetResult[];
+        failed: { file: string; code: string }[];
+      };
+      console.log(
+        `[hostile] exit ${run.code}; failed: ${JSON.stringify(report.failed)}; ${run.stderr.trim().split('\n').at(-1)}`,
+      );
+      expect([6, 7], run.stderr).toContain(run.code);
+      expect(report.failed).toEqual([
+        {
+          file: always.name,
+          code: expect.stringMatching(/^(verification_failed|source_left)$/),
+          message: expect.any(String),
+        },
+      ]);
+      expect(existsSync(join(out, always.name)), 'no file under the lying source’s name').toBe(false);
+      const [fixed] = report.files;
+      expect(fixed?.contentId).toBe(once.contentId);
       expect(fixed?.rejectedChunks).toBeGreaterThanOrEqual(1);
       await expectSameFile(join(out, once.name), once);
-
-      await installSeam(alice.page, always.contentId, {
-        flip: { 0: Infinity, 1: Infinity, 2: Infinity, 3: Infinity },
-      });
-      await shareLoose(alice.page, [always]);
-      await fileRowOf(alice.page, always).waitFor({ timeout: 30_000 });
-      const failed = await srv.run(['get', link, always.contentId, '-o', out]).done(60_000);
-      console.log(
-        `[hostile] all-bad source: exit ${failed.code}; ${failed.stderr.trim().split('\n').at(-1)}`,
-      );
-      expect([6, 7], failed.stderr).toContain(failed.code);
-      expect(failed.stderr).toMatch(/\[(verification_failed|source_left)\]/);
-      expect(existsSync(join(out, always.name)), 'no file under the name').toBe(false);
+      expect((await seamCounts(alice.page)).flipped).toBeGreaterThanOrEqual(4);
     } finally {
       await removeSeam(alice.page);
     }

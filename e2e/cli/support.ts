@@ -7,45 +7,42 @@ import type { FetchResult } from '../../cli/src/download/fetchFile.ts';
 import type { CliRun } from '../lan/index.ts';
 import { sha256File } from '../transfer/support.ts';
 
-export interface SeamOptions {
-  /** flip one bit in these chunk indices, this many times each (Infinity: always) */
-  flip?: Record<number, number>;
-}
+/** Chunk index -> how many times to flip a bit in it (Infinity: every time). */
+export type Flips = Record<number, number>;
 
 /**
- * Installs the engine's test seam in a sharing page: every chunk the page sends is counted by index, and
- * chunks named in `flip` get one bit flipped (the hostile source of the app's own journey).
+ * Installs the engine's test seam in a sharing page for some content ids: every chunk of them the page
+ * sends is counted by index, and chunks named in their flips get one bit flipped (the hostile source of
+ * the app's own journey).
  */
-export async function installSeam(page: Page, contentId: string, options: SeamOptions = {}): Promise<void> {
-  await page.evaluate(
-    ({ cid, flip }) => {
-      const w = window as unknown as {
-        __meshdropTamper?: (id: string, i: number, b: Uint8Array) => Uint8Array;
-        __served: Record<number, number>;
-        __flipped: number;
-      };
-      w.__served = {};
-      w.__flipped = 0;
-      const left: Record<number, number> = { ...flip };
-      w.__meshdropTamper = (id, index, bytes) => {
-        if (id !== cid) return bytes;
-        w.__served[index] = (w.__served[index] ?? 0) + 1;
-        if (!((left[index] ?? 0) > 0)) return bytes;
-        left[index]!--;
-        w.__flipped++;
-        const copy = bytes.slice();
-        copy[777 % copy.length] = (copy[777 % copy.length] ?? 0) ^ 0x10;
-        return copy;
-      };
-    },
-    // JSON has no Infinity: "always" travels as a large count
-    {
-      cid: contentId,
-      flip: Object.fromEntries(
-        Object.entries(options.flip ?? {}).map(([k, v]) => [k, Number.isFinite(v) ? v : 1e9]),
-      ),
-    },
+export async function installSeam(page: Page, contents: Record<string, Flips>): Promise<void> {
+  // JSON has no Infinity: "every time" travels as a large count
+  const plan = Object.fromEntries(
+    Object.entries(contents).map(([cid, flips]) => [
+      cid,
+      Object.fromEntries(Object.entries(flips).map(([i, n]) => [i, Number.isFinite(n) ? n : 1e9])),
+    ]),
   );
+  await page.evaluate((plan) => {
+    const w = window as unknown as {
+      __meshdropTamper?: (id: string, i: number, b: Uint8Array) => Uint8Array;
+      __served: Record<number, number>;
+      __flipped: number;
+    };
+    w.__served = {};
+    w.__flipped = 0;
+    w.__meshdropTamper = (id, index, bytes) => {
+      const left = plan[id];
+      if (!left) return bytes;
+      w.__served[index] = (w.__served[index] ?? 0) + 1;
+      if (!((left[index] ?? 0) > 0)) return bytes;
+      left[index]!--;
+      w.__flipped++;
+      const copy = bytes.slice();
+      copy[777 % copy.length] = (copy[777 % copy.length] ?? 0) ^ 0x10;
+      return copy;
+    };
+  }, plan);
 }
 
 /** Chunks sent by index since the seam was installed (or reset), and bits flipped. */

@@ -53,6 +53,7 @@ export async function getCommand(
   for (const p of picked) plans.push(await planTarget(outDir, p, options, plans));
 
   const results: (FetchResult & { skipped?: boolean })[] = [];
+  const failed: { file: string; error: CliError }[] = [];
   const todo = plans.filter((p) => !p.present);
   for (const p of plans.filter((p) => p.present)) {
     ctx.out.info(`Already here: ${p.target}`);
@@ -60,35 +61,37 @@ export async function getCommand(
   }
   if (todo.length > 0) {
     // others may try to fetch from this device while it is online: they hear `not_found` at once
-    const online = await goOnline(
-      ctx,
-      session,
-      'get',
-      acceptTransfers(new TransferServer({ lookup: () => null })),
-    );
+    const server = new TransferServer({ lookup: () => null });
+    const online = await goOnline(ctx, session, 'get', acceptTransfers(server));
+    const fetchOne = async (p: Planned) => {
+      const { file } = p.picked;
+      const sources = await onlineSources(session, link.roomId, file, me, options.wait ?? 0, signal);
+      const plan = { file, outDir, target: p.target, overwrite: options.overwrite ?? false, sources };
+      return fetchFile(plan, { connect: (peerId) => connectTo(online.peer(), peerId), out: ctx.out, signal });
+    };
     try {
       for (const p of todo) {
-        const sources = await onlineSources(
-          session,
-          link.roomId,
-          p.picked.file,
-          me,
-          options.wait ?? 0,
-          signal,
-        );
-        const result = await fetchFile(
-          { file: p.picked.file, outDir, target: p.target, overwrite: options.overwrite ?? false, sources },
-          { connect: (peerId) => connectTo(online.peer(), peerId), out: ctx.out, signal },
-        );
-        results.push(result);
-        ctx.out.info(summary(result));
+        try {
+          const result = await fetchOne(p);
+          results.push(result);
+          ctx.out.info(summary(result));
+        } catch (error) {
+          // one file that cannot be had does not keep the others from coming; Ctrl+C stops them all
+          if (!(error instanceof CliError) || error.code === 'interrupted' || todo.length === 1) throw error;
+          failed.push({ file: placeOf(p.picked.file), error });
+          ctx.out.warn(`meshdrop: ${placeOf(p.picked.file)}: ${error.message} [${error.code}]`);
+        }
       }
     } finally {
       online.stop();
     }
   }
   for (const r of results) ctx.out.result(r.path);
-  ctx.out.data({ roomId: link.roomId, files: results });
+  const failures = failed.map((f) => ({ file: f.file, code: f.error.code, message: f.error.message }));
+  ctx.out.data({ roomId: link.roomId, files: results, failed: failures });
+  // the exit code says the first thing that went wrong
+  const first = failed[0];
+  if (first) throw new CliError(first.error.code, `${failed.length} of ${picked.length} files not saved`);
 }
 
 /** Where one file goes; refuses to replace a different file unless --overwrite or --rename says how. */

@@ -15,6 +15,8 @@ export class Output {
   readonly quiet: boolean;
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable & { isTTY?: boolean };
+  /** stdout holds one JSON document: a result that already says what failed is not followed by another */
+  private wroteData = false;
 
   constructor(options: OutputOptions = {}) {
     this.json = options.json ?? false;
@@ -43,14 +45,16 @@ export class Output {
   }
 
   data(value: unknown): void {
-    if (this.json) this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    if (!this.json) return;
+    this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.wroteData = true;
   }
 
   /** An error in plain words with its stable code; under --json also as `{ error: { code, message } }`. */
   error(error: CliError): void {
     const detail = error.detail ? ` (${error.detail})` : '';
     this.stderr.write(`meshdrop: ${error.message}${detail} [${error.code}]\n`);
-    if (this.json)
+    if (this.json && !this.wroteData)
       this.stdout.write(
         `${JSON.stringify({ error: { code: error.code, message: wordsFor(error.code), detail: error.detail } })}\n`,
       );

@@ -54,7 +54,7 @@ describe('control messages', () => {
 
   it('round-trip every kind', () => {
     const messages: ControlMessage[] = [
-      { t: 'open', id, contentId, v: 1 },
+      { t: 'open', id, contentId, roomId: 'roomroomroomroomroomroomro', v: 2 },
       { t: 'manifest', id, contentId, size: 0, chunkSize: 1 << 20, chunkCount: 0 },
       { t: 'get', id, chunks: [0, 1, 5] },
       { t: 'cancel', id },
@@ -72,6 +72,12 @@ describe('control messages', () => {
       '{"t":"open"}',
       `{"t":"open","id":0,"contentId":"${contentId}","v":1}`,
       `{"t":"open","id":1,"contentId":"XYZ","v":1}`,
+      // version 1 named no room; version 2 must
+      `{"t":"open","id":1,"contentId":"${contentId}","v":1}`,
+      `{"t":"open","id":1,"contentId":"${contentId}","v":2}`,
+      `{"t":"open","id":1,"contentId":"${contentId}","roomId":"../x","v":2}`,
+      // a manifest may not promise more chunks than a downloader will ever allocate hashes for
+      `{"t":"manifest","id":1,"contentId":"${contentId}","size":1e15,"chunkSize":1024,"chunkCount":976562500000}`,
       '{"t":"get","id":1,"chunks":[]}',
       `{"t":"get","id":1,"chunks":[${Array.from({ length: 65 }, (_, i) => i)}]}`,
       '{"t":"get","id":1,"chunks":[-1]}',

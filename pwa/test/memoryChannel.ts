@@ -4,7 +4,7 @@ import type { Channel, ChannelData } from '../src/transfer/channel.ts';
 
 const size = (d: ChannelData) => (typeof d === 'string' ? d.length : d.byteLength);
 
-interface End extends Channel {
+export interface End extends Channel {
   peakBuffered: number;
   sent: number;
 }

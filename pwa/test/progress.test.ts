@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkAssembler, equalBytes, HashesAssembler } from '../src/transfer/assemble.ts';
+import { equalBytes, HashesAssembler } from '../src/transfer/assemble.ts';
 import { SpeedMeter, snapshot } from '../src/transfer/progress.ts';
 
 describe('speed and ETA', () => {
@@ -30,16 +30,6 @@ describe('speed and ETA', () => {
 });
 
 describe('assemblers', () => {
-  it('assemble a chunk from in-order pieces and refuse gaps and overflow', () => {
-    const a = new ChunkAssembler(3, 10);
-    expect(a.add(0, new Uint8Array([1, 2, 3, 4]))).toBe(true);
-    expect(a.add(6, new Uint8Array([1]))).toBe(false);
-    expect(a.add(4, new Uint8Array(7))).toBe(false);
-    expect(a.add(4, new Uint8Array(6).fill(9))).toBe(true);
-    expect(a.complete).toBe(true);
-    expect([...a.bytes]).toEqual([1, 2, 3, 4, 9, 9, 9, 9, 9, 9]);
-  });
-
   it('assemble manifest hashes', () => {
     const h = new HashesAssembler(3);
     expect(h.add(0, new Uint8Array(64).fill(1))).toBe(true);

@@ -124,7 +124,7 @@ describe('stop sharing', () => {
     const { stopSharing } = await import('../src/net/stopSharing.ts');
     const file = new File(['x'], 'x.txt');
     const hash = await hashBlob(file);
-    sharedFiles.add(file, hash, 'shareX');
+    sharedFiles.add(file, hash, 'shareX', 'room');
     let down = true;
     const removeShare = vi.fn(async () => {
       if (down) throw new ApiError('offline', 0);

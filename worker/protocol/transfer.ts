@@ -1,24 +1,60 @@
 // The device-to-device transfer protocol, spoken over a PeerJS DataConnection with serialization 'raw'.
 // Control messages are JSON text frames validated with these schemas; file bytes travel in binary frames
-// (see pwa/src/transfer/frames.ts). docs/protocol.md has the sequence diagram.
+// (see pwa/src/transfer/frames.ts). docs/protocol.md has the sequence diagram and the limits.
 import { z } from 'zod';
-import { CONTENT_ID_PATTERN } from './ids.ts';
+import { CONTENT_ID_PATTERN, ID_PATTERN } from './ids.ts';
 
-export const TRANSFER_PROTOCOL_VERSION = 1;
+/** Version 2 names the room in `open`: a device serves a file only within a room both share. */
+export const TRANSFER_PROTOCOL_VERSION = 2;
 /** Chunk indices per chunk-request message. */
 export const MAX_CHUNKS_PER_REQUEST = 64;
 /** Largest control message accepted, in characters. */
 export const MAX_CONTROL_MESSAGE = 16 * 1024;
 
+/**
+ * What both ends rely on. A downloader stays inside them; a source enforces them and answers anything
+ * beyond with an error (or closes the connection), so a hostile peer cannot make either side allocate,
+ * queue or wait without bound.
+ */
+export const TRANSFER_LIMITS = {
+  /** Chunks in one manifest (32 bytes of hashes each: 2 MiB). Beyond it a file cannot be transferred. */
+  maxChunkCount: 65_536,
+  /** Chunk indices a source keeps queued per transfer; a `get` beyond it fails the transfer. */
+  maxQueuedChunks: 4 * MAX_CHUNKS_PER_REQUEST,
+  /** Chunks a downloader has requested from one source and not yet received (within maxQueuedChunks). */
+  maxChunksInFlight: 2 * MAX_CHUNKS_PER_REQUEST,
+  /** Transfers one device may have open at a source at once; more are answered `busy`. */
+  maxTransfersPerRemote: 4,
+  /** Transfers a source serves at once, all downloaders together. */
+  maxTransfers: 16,
+  /** A transfer with nothing queued and no request for this long is ended with `timeout`. */
+  transferIdleMs: 60_000,
+} as const;
+
 const transferId = z.number().int().min(1).max(0xffffffff);
 const contentId = z.string().regex(CONTENT_ID_PATTERN);
 
-export const TRANSFER_ERROR_CODES = ['not_found', 'busy', 'bad_request', 'cancelled', 'internal'] as const;
+export const TRANSFER_ERROR_CODES = [
+  'not_found',
+  'busy',
+  'bad_request',
+  'cancelled',
+  'internal',
+  /** the transfer was idle too long (or the version is not spoken): open it again when needed */
+  'timeout',
+  'version',
+] as const;
 export type TransferErrorCode = (typeof TRANSFER_ERROR_CODES)[number];
 
 export const controlMessage = z.discriminatedUnion('t', [
-  /** downloader -> source: open a transfer for this content, send me its manifest */
-  z.strictObject({ t: z.literal('open'), id: transferId, contentId, v: z.number().int().min(1) }),
+  /** downloader -> source: open a transfer for this content, listed in this room; send me its manifest */
+  z.strictObject({
+    t: z.literal('open'),
+    id: transferId,
+    contentId,
+    roomId: z.string().regex(ID_PATTERN),
+    v: z.literal(TRANSFER_PROTOCOL_VERSION),
+  }),
   /** source -> downloader: the manifest header; `chunkCount * 32` bytes of hashes follow in hash frames */
   z.strictObject({
     t: z.literal('manifest'),
@@ -30,7 +66,7 @@ export const controlMessage = z.discriminatedUnion('t', [
       .int()
       .min(1024)
       .max(64 * 1024 * 1024),
-    chunkCount: z.number().int().min(0),
+    chunkCount: z.number().int().min(0).max(TRANSFER_LIMITS.maxChunkCount),
   }),
   /** downloader -> source: send these chunks, in this order */
   z.strictObject({
@@ -50,3 +86,10 @@ export const controlMessage = z.discriminatedUnion('t', [
 ]);
 
 export type ControlMessage = z.infer<typeof controlMessage>;
+
+/** An `open` of another protocol version: answered with `version` so that side can say "update". */
+export const foreignOpen = z.looseObject({
+  t: z.literal('open'),
+  id: transferId,
+  v: z.number().int().min(1).max(0xffff),
+});

@@ -41,7 +41,9 @@ function DownloadRow({ item }: { item: DownloadItem }) {
     <li className="download-row" data-download={item.contentId} data-state={state}>
       <div className="download-head">
         <span className="name">{file.name}</span>
-        <span className="muted">{STATE_WORDS[state]}</span>
+        <span className="muted">
+          {item.kept ? 'Already on this device: the copy in your library' : STATE_WORDS[state]}
+        </span>
       </div>
       <progress max={1} value={progress.fraction} aria-label={`Progress of ${file.name}`} />
       <div className="muted download-meta" aria-live="polite">

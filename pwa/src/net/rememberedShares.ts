@@ -21,7 +21,7 @@ export async function reconcileShares(api: TrackerApi): Promise<void> {
     if (record.handle && (await canRead(record.handle, false))) {
       const file = await record.handle.getFile().catch(() => undefined);
       if (file && isUnchanged(file, record)) {
-        sharedFiles.add(file, hashOfRecord(record), record.shareId);
+        sharedFiles.add(file, hashOfRecord(record), record.shareId, record.roomId);
         continue;
       }
     }

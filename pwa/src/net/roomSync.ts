@@ -18,6 +18,7 @@ import { Observable } from './observable.ts';
 import { onBrowserOnline } from './online.ts';
 import { summarizeRoom, touchRoom } from './recentRooms.ts';
 import type { Session } from './session.ts';
+import { roomEventForTransfers } from './transfers.ts';
 
 export type JoinState = 'joining' | 'joined' | 'waiting' | 'not_found' | 'left' | 'failed';
 
@@ -96,12 +97,15 @@ export class RoomSync {
     this.live = new LiveConnection({
       roomId: this.roomId,
       getTicket: this.session.getTicket,
-      onFrame: (frame) =>
+      onFrame: (frame) => {
+        // membership changes also reach the transfer engine's access check (it serves members only)
+        if (frame.kind !== 'hello') roomEventForTransfers(this.roomId, frame.event);
         this.dispatch(
           frame.kind === 'hello'
             ? { type: 'hello', hello: frame.hello }
             : { type: 'event', event: frame.event },
-        ),
+        );
+      },
       beforeRetry: () => this.ensureJoined(),
     });
     this.live.status.subscribe(() => {

@@ -128,9 +128,9 @@ export class ShareUploader {
     const inputs: ShareFileInput[] = chunk.map((w) =>
       toShareInput({ name: w.file.name, type: w.file.type, path: w.path }, w.hash!),
     );
-    for (const w of chunk) sharedFiles.stage(w.file, w.hash!);
+    for (const w of chunk) sharedFiles.stage(w.file, w.hash!, this.roomId);
     const unstage = () => {
-      for (const w of chunk) sharedFiles.unstage(w.hash!.contentId);
+      for (const w of chunk) sharedFiles.unstage(w.hash!.contentId, this.roomId);
     };
     for (;;) {
       if (this.abort.signal.aborted) return unstage();

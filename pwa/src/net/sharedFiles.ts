@@ -10,6 +10,10 @@ export interface SharedEntry {
   file: File;
   hash: FileHash;
   shareIds: Set<string>;
+  /** shareId -> the room it is listed in: the file is served only to members of these rooms */
+  rooms: Map<string, string>;
+  /** rooms it is being registered in (servable before the tracker answers) */
+  staged: Set<string>;
 }
 
 /** One share as remembered across reloads. */
@@ -39,6 +43,12 @@ class SharedFiles {
     return this.byContent.get(contentId);
   }
 
+  /** The rooms in which this page shares `contentId` (registered or being registered). */
+  roomsOf(contentId: string): Set<string> {
+    const entry = this.byContent.get(contentId);
+    return new Set([...(entry?.rooms.values() ?? []), ...(entry?.staged ?? [])]);
+  }
+
   getByShareId(shareId: string): SharedEntry | undefined {
     for (const entry of this.byContent.values()) if (entry.shareIds.has(shareId)) return entry;
     return undefined;
@@ -48,34 +58,54 @@ class SharedFiles {
     return this.byContent.has(contentId);
   }
 
-  add(file: File, hash: FileHash, shareId: string): void {
+  add(file: File, hash: FileHash, shareId: string, roomId: string): void {
     const entry = this.byContent.get(hash.contentId);
     if (entry) {
       entry.shareIds.add(shareId);
+      entry.rooms.set(shareId, roomId);
+      entry.staged.delete(roomId);
       entry.file = file;
     } else {
-      this.byContent.set(hash.contentId, { file, hash, shareIds: new Set([shareId]) });
+      this.byContent.set(hash.contentId, {
+        file,
+        hash,
+        shareIds: new Set([shareId]),
+        rooms: new Map([[shareId, roomId]]),
+        staged: new Set(),
+      });
     }
     this.version.update((v) => v + 1);
   }
 
   /**
-   * Makes a file servable before its share is registered: the tracker announces a share to the room
-   * before it answers the request, and a quick downloader must not be told "no longer shared".
+   * Makes a file servable in `roomId` before its share is registered: the tracker announces a share to
+   * the room before it answers the request, and a quick downloader must not be told "no longer shared".
    */
-  stage(file: File, hash: FileHash): void {
-    if (!this.byContent.has(hash.contentId))
-      this.byContent.set(hash.contentId, { file, hash, shareIds: new Set() });
+  stage(file: File, hash: FileHash, roomId: string): void {
+    const entry = this.byContent.get(hash.contentId);
+    if (entry) entry.staged.add(roomId);
+    else
+      this.byContent.set(hash.contentId, {
+        file,
+        hash,
+        shareIds: new Set(),
+        rooms: new Map(),
+        staged: new Set([roomId]),
+      });
   }
 
   /** The registration failed: forget a staged file that no share ended up naming. */
-  unstage(contentId: string): void {
-    if (this.byContent.get(contentId)?.shareIds.size === 0) this.byContent.delete(contentId);
+  unstage(contentId: string, roomId: string): void {
+    const entry = this.byContent.get(contentId);
+    entry?.staged.delete(roomId);
+    if (entry?.shareIds.size === 0 && entry.staged.size === 0) this.byContent.delete(contentId);
   }
 
   removeShare(shareId: string): void {
     for (const [contentId, entry] of this.byContent) {
-      if (entry.shareIds.delete(shareId) && entry.shareIds.size === 0) this.byContent.delete(contentId);
+      entry.rooms.delete(shareId);
+      if (entry.shareIds.delete(shareId) && entry.shareIds.size === 0 && entry.staged.size === 0)
+        this.byContent.delete(contentId);
     }
     this.version.update((v) => v + 1);
   }
@@ -115,7 +145,7 @@ export async function rememberShares(
     (r) => r.withdrawn && r.roomId === roomId,
   );
   for (const { file, hash, handle, share } of shared) {
-    sharedFiles.add(file, hash, share.shareId);
+    sharedFiles.add(file, hash, share.shareId, roomId);
     await saveShareRecord({
       shareId: share.shareId,
       roomId,

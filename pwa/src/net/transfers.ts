@@ -1,11 +1,16 @@
 // The transfer engine bound to this page's session: it serves files shared from here and files in the
-// library, follows the signaling connection's current Peer, and shares finished downloads back into
-// their room so the downloader becomes a source too.
+// library (each only within the rooms it is shared in, to members of those rooms), follows the signaling
+// connection's current Peer, and shares finished downloads back into their room so the downloader
+// becomes a source too.
 import type { Peer } from 'peerjs';
+import type { LiveEvent } from '../../../worker/protocol/live.ts';
 import { setTransferActivityProbe } from '../app/transferActivity.ts';
+import { createAuthorizer, RoomMembership } from '../transfer/access.ts';
+import { systemClock } from '../transfer/clock.ts';
 import { TransferEngine } from '../transfer/engine.ts';
 import { getFromLibrary, type LibraryEntry, listLibrary, openLibraryFile } from '../transfer/library.ts';
 import type { ServedFile } from '../transfer/server.ts';
+import { ApiError } from './api.ts';
 import { Observable } from './observable.ts';
 import type { Session } from './session.ts';
 import { sharedFiles } from './sharedFiles.ts';
@@ -21,10 +26,30 @@ export function transferEngine(): TransferEngine {
 
 export function startTransfers(session: Session): TransferEngine {
   if (engine) return engine;
+  membership = new RoomMembership(async (roomId) => {
+    try {
+      return (await session.api.getRoom(roomId)).members.map((m) => m.peerId);
+    } catch (error) {
+      // not a member (any more), or the room is gone: nobody is served in it from here
+      if (error instanceof ApiError && (error.code === 'not_member' || error.code === 'room_not_found'))
+        return null;
+      throw error;
+    }
+  }, systemClock);
+  const access = membership;
+  void refreshLibraryRooms();
+  libraryVersion.subscribe(() => void refreshLibraryRooms());
   engine = new TransferEngine({
     peer: currentPeer(session),
-    lookup: (contentId) => lookup(contentId),
+    authorize: createAuthorizer({
+      self: () => session.identity.get()?.peerId ?? null,
+      membership: access,
+      sharedIn: (contentId) =>
+        new Set([...sharedFiles.roomsOf(contentId), ...(libraryRooms.get(contentId) ?? [])]),
+      open: servedFile,
+    }),
     onFinished: (entry) => {
+      addLibraryRoom(entry);
       // the library now holds something worth keeping: ask the browser not to evict it under pressure
       void navigator.storage?.persist?.().catch(() => false);
       libraryVersion.update((v) => v + 1);
@@ -71,7 +96,26 @@ function currentPeer(session: Session) {
   return peer;
 }
 
-async function lookup(contentId: string): Promise<ServedFile | null> {
+/** Rooms each library file is offered in (its download's room), kept in memory so a check costs the same
+ * for every content id. */
+let libraryRooms = new Map<string, Set<string>>();
+
+function addLibraryRoom(entry: Pick<LibraryEntry, 'contentId' | 'roomId'>) {
+  const rooms = libraryRooms.get(entry.contentId) ?? new Set<string>();
+  rooms.add(entry.roomId);
+  libraryRooms.set(entry.contentId, rooms);
+}
+
+async function refreshLibraryRooms(): Promise<void> {
+  const entries = await listLibrary().catch(() => null);
+  if (!entries) return;
+  libraryRooms = new Map();
+  for (const e of entries) addLibraryRoom(e);
+}
+
+let membership: RoomMembership | null = null;
+
+async function servedFile(contentId: string): Promise<ServedFile | null> {
   const shared = sharedFiles.get(contentId);
   if (shared) return { ...shared.hash, blob: shared.file, name: shared.file.name };
   const entry = await getFromLibrary(contentId);
@@ -84,6 +128,19 @@ async function lookup(contentId: string): Promise<ServedFile | null> {
     blob: await openLibraryFile(entry),
     name: entry.name,
   };
+}
+
+/**
+ * A live room event (from the room this page follows): membership changes reach the access check at
+ * once, and a member who left loses the transfers it had running from here.
+ */
+export function roomEventForTransfers(roomId: string, event: LiveEvent): void {
+  if (event.type === 'member-left') {
+    membership?.memberLeft(roomId, event.peerId);
+    engine?.revoke(event.peerId, roomId);
+  } else if (event.type === 'member-joined') {
+    membership?.memberJoined(roomId, event.member.peerId);
+  }
 }
 
 /** Registers library files as shares in their rooms (idempotent on the tracker), grouped per room. */

@@ -1,28 +1,4 @@
-// Reassembly of what arrives in pieces: a chunk's bytes, and the manifest's hashes.
-
-/** One chunk's bytes, arriving in order (the data channel is reliable and ordered). */
-export class ChunkAssembler {
-  readonly index: number;
-  readonly bytes: Uint8Array;
-  private filled = 0;
-
-  constructor(index: number, length: number) {
-    this.index = index;
-    this.bytes = new Uint8Array(length);
-  }
-
-  get complete(): boolean {
-    return this.filled === this.bytes.length;
-  }
-
-  /** Adds a piece; false when it does not continue exactly where the chunk stands or overflows it. */
-  add(offset: number, payload: Uint8Array): boolean {
-    if (offset !== this.filled || offset + payload.length > this.bytes.length) return false;
-    this.bytes.set(payload, offset);
-    this.filled += payload.length;
-    return true;
-  }
-}
+// Reassembly of the manifest's hashes as they arrive (chunk pieces are assembled in sourceLink.ts).
 
 /** The manifest's chunk hashes (32 bytes each), arriving in hash frames. */
 export class HashesAssembler {

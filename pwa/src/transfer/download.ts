@@ -1,32 +1,40 @@
 // One download: fetch the manifest from a source, verify it against the content id, then pull chunks
 // from every usable source at once, verify each on arrival and hand it to the store. Pure logic over the
-// Channel and ChunkStore interfaces; the clock and hashing come in as dependencies.
+// Channel and ChunkStore interfaces; the clock, the timers and hashing come in as dependencies.
+//
+// Who gets which chunk and when a source is too slow is the scheduler's (pure) decision; this class
+// wires it to the links: it feeds each link within its window, verifies whole chunks one at a time, and
+// checks the sources' deadlines once a second.
 import { chunkCount, chunkRange } from '../../../worker/protocol/content.ts';
-import { ChunkAssembler, equalBytes, type HashesAssembler } from './assemble.ts';
+import { TRANSFER_LIMITS } from '../../../worker/protocol/transfer.ts';
+import { equalBytes, type HashesAssembler } from './assemble.ts';
 import type { Channel } from './channel.ts';
+import { type Clock, every } from './clock.ts';
+import {
+  DownloadError,
+  type DownloadErrorCode,
+  type DownloadSpec,
+  isTransferable,
+  messageFor,
+  SourceError,
+} from './downloadTypes.ts';
 import { type ProgressSnapshot, SpeedMeter, snapshot } from './progress.ts';
 import { ChunkScheduler } from './scheduler.ts';
-import { SourceLink } from './sourceLink.ts';
+import { type Manifest, SourceLink } from './sourceLink.ts';
 import type { ChunkStore } from './store.ts';
 
-export interface DownloadSpec {
-  contentId: string;
-  size: number;
-  chunkSize: number;
-  name: string;
-  type: string;
-}
+export type { DownloadErrorCode, DownloadSpec } from './downloadTypes.ts';
+export { DownloadError, messageFor, SourceError } from './downloadTypes.ts';
 
 export interface DownloadDeps {
   connect: (peerId: string) => Promise<Channel>;
   store: ChunkStore;
   hashChunk: (bytes: Uint8Array) => Promise<Uint8Array>;
   rootOf: (size: number, chunkSize: number, hashes: Uint8Array) => Promise<string>;
-  now: () => number;
+  clock: Clock;
 }
 
 export type DownloadState = 'connecting' | 'downloading' | 'finishing' | 'done' | 'failed' | 'cancelled';
-export type DownloadErrorCode = 'no_source' | 'source_left' | 'verification_failed' | 'not_found' | 'storage';
 
 export interface DownloadStatus {
   state: DownloadState;
@@ -37,34 +45,63 @@ export interface DownloadStatus {
   rejectedChunks: number;
   /** Malformed or unexpected messages dropped. */
   dropped: number;
+  /** Sources dropped for missing a deadline (silent, or too slow to deliver verified chunks). */
+  timedOut: number;
+  /** Most bytes held at once in partly received and unverified chunks. */
+  peakBuffered: number;
   error?: { code: DownloadErrorCode; message: string };
 }
 
-/** Bytes requested ahead per source: enough to keep a LAN link busy, small enough to bound memory. */
-const WINDOW_BYTES = 8 * 1024 * 1024;
+/** Bytes requested ahead from one source: enough to keep a LAN link busy. */
+export const SOURCE_WINDOW_BYTES = 8 * 1024 * 1024;
+/** Bytes requested ahead from all sources together (or one chunk, when chunks are bigger): the memory bound. */
+export const DOWNLOAD_WINDOW_BYTES = 24 * 1024 * 1024;
+const MAX_SOURCES = 3;
+const DEADLINE_CHECK_MS = 1000;
+/** Progress is reported at most this often (state changes at once). */
+const EMIT_EVERY_MS = 100;
+/** A busy or idle-closed source is asked again after this (times the attempt, for busy), a few times. */
+const RETRY_MS = 2000;
+const MAX_BUSY_RETRIES = 15;
+
+type SourcePhase = 'idle' | 'linked' | 'waiting' | 'failed';
 
 export class Download {
   readonly spec: DownloadSpec;
   private readonly deps: DownloadDeps;
+  private readonly clock: Clock;
   private readonly candidates: string[];
-  private readonly tried = new Set<string>();
+  private readonly phase = new Map<string, SourcePhase>();
+  private readonly busyTries = new Map<string, number>();
   private readonly links = new Map<string, SourceLink>();
+  /** links whose manifest was accepted */
+  private readonly ready = new Set<SourceLink>();
   private scheduler: ChunkScheduler;
   private hashes: HashesAssembler | null = null;
   private readonly meter = new SpeedMeter();
   private bytes = 0;
-  private dropped = 0;
+  private droppedGone = 0;
+  private timedOut = 0;
+  private queuedBytes = 0;
+  private peakBuffered = 0;
+  private verifying: Promise<void> = Promise.resolve();
   private state: DownloadState = 'connecting';
   private error: DownloadStatus['error'];
   private lastError: DownloadErrorCode = 'no_source';
   private settle!: { resolve: (b: Blob) => void; reject: (e: Error) => void };
   private readonly listeners = new Set<(s: DownloadStatus) => void>();
+  private stopTicking = () => {};
+  private lastEmit = Number.NEGATIVE_INFINITY;
+  private emitTimer: unknown = null;
+  private readonly timers = new Set<unknown>();
 
   constructor(spec: DownloadSpec, sources: string[], deps: DownloadDeps) {
     this.spec = spec;
     this.deps = deps;
-    this.candidates = [...sources];
-    this.scheduler = new ChunkScheduler(chunkCount(spec.size, spec.chunkSize));
+    this.clock = deps.clock;
+    this.candidates = [...new Set(sources)];
+    const count = isTransferable(spec) ? chunkCount(spec.size, spec.chunkSize) : 0;
+    this.scheduler = new ChunkScheduler(count, (i) => this.chunkLength(i));
   }
 
   onChange(listener: (s: DownloadStatus) => void): () => void {
@@ -73,13 +110,17 @@ export class Download {
   }
 
   status(): DownloadStatus {
-    const now = this.deps.now();
+    const now = this.clock.now();
+    let dropped = this.droppedGone;
+    for (const l of this.links.values()) dropped += l.dropped;
     return {
       state: this.state,
       progress: snapshot(this.bytes, this.spec.size, this.meter.speed(now)),
-      sources: [...this.links.keys()],
+      sources: [...this.ready].map((l) => l.peerId),
       rejectedChunks: this.scheduler.rejected,
-      dropped: this.dropped + [...this.links.values()].reduce((n, l) => n + l.dropped, 0),
+      dropped,
+      timedOut: this.timedOut,
+      peakBuffered: this.peakBuffered,
       ...(this.error ? { error: this.error } : {}),
     };
   }
@@ -101,24 +142,27 @@ export class Download {
   /** A source came online (or back): use it if the download still needs sources. */
   addSource(peerId: string): void {
     if (!this.candidates.includes(peerId)) this.candidates.push(peerId);
-    this.tried.delete(peerId);
+    if (this.phase.get(peerId) === 'failed' && this.scheduler.isUsable(peerId))
+      this.phase.set(peerId, 'idle');
     if (this.state === 'connecting' || this.state === 'downloading') this.fillSources();
   }
 
   cancel(): void {
     if (this.isOver()) return;
     this.end('cancelled');
-    void this.deps.store.discard();
+    void this.deps.store.discard().catch(() => undefined);
   }
 
   private async begin() {
+    if (!isTransferable(this.spec)) return this.fail('unsupported', messageFor('unsupported'));
     try {
       const already = await this.deps.store.stored();
-      this.scheduler = new ChunkScheduler(this.scheduler.count, already);
-      for (const i of already) this.bytes += this.chunkLength(i);
-      this.meter.add(this.deps.now(), this.bytes);
+      this.scheduler = new ChunkScheduler(this.scheduler.count, (i) => this.chunkLength(i), already);
+      for (let i = 0; i < this.scheduler.count; i++)
+        if (this.scheduler.stateOf(i) === 'done') this.bytes += this.chunkLength(i);
+      this.meter.add(this.clock.now(), this.bytes);
     } catch {
-      return this.fail('storage', 'This device cannot store the download. Free some space and retry.');
+      return this.fail('storage', messageFor('storage'));
     }
     if (
       this.scheduler.count === 0 &&
@@ -126,59 +170,90 @@ export class Download {
     ) {
       return this.complete(); // an empty file needs no source: its id alone proves it
     }
+    if (this.isOver()) return;
+    this.stopTicking = every(this.clock, DEADLINE_CHECK_MS, () => this.checkDeadlines());
     this.fillSources();
   }
 
-  /** Keeps up to three sources busy. */
+  /** Keeps up to three sources linked; fails when none is left and none is worth waiting for. */
   private fillSources() {
-    while (this.links.size < 3) {
-      const next = this.candidates.find(
-        (p) => !this.tried.has(p) && !this.links.has(p) && this.scheduler.isUsable(p),
-      );
-      if (!next) break;
-      this.tried.add(next);
-      void this.pullFrom(next);
+    if (this.isOver() || this.state === 'finishing') return;
+    for (const peerId of this.candidates) {
+      if (this.links.size >= MAX_SOURCES) break;
+      if ((this.phase.get(peerId) ?? 'idle') !== 'idle' || !this.scheduler.isUsable(peerId)) continue;
+      this.link(peerId);
     }
-    if (this.links.size === 0 && !this.isOver()) this.fail(this.lastError, messageFor(this.lastError));
+    const waiting = [...this.phase.values()].some((p) => p === 'waiting');
+    if (this.links.size === 0 && !waiting) this.fail(this.lastError, messageFor(this.lastError));
   }
 
-  private async pullFrom(peerId: string) {
-    const link: SourceLink = new SourceLink(peerId, this.spec, {
-      onPiece: (index, offset, payload): Promise<void> => this.onPiece(link, index, offset, payload),
+  private link(peerId: string) {
+    this.phase.set(peerId, 'linked');
+    const link: SourceLink = new SourceLink(peerId, this.spec, this.clock, {
+      onPiece: () => this.scheduler.piece(peerId, this.clock.now()),
+      onChunk: (index, bytes) => this.onChunk(link, index, bytes),
     });
     this.links.set(peerId, link);
+    link.onEnd((err) => this.linkEnded(link, err));
+    void this.openLink(link);
+  }
+
+  private async openLink(link: SourceLink) {
+    let manifest: Manifest;
     try {
-      const channel = await this.deps.connect(peerId);
-      const manifest = await link.open(channel, randomTransferId());
-      if (!(await this.acceptManifest(manifest))) {
-        this.lastError = 'verification_failed';
-        throw new Error('manifest does not match the content id');
-      }
-      // a source that answers after the last chunk arrived has nothing left to do (finally closes it)
-      if (this.scheduler.complete || this.isOver() || this.state === 'finishing') return;
-      this.setState('downloading');
-      await link.run(
-        () => this.nextChunks(peerId),
-        () => this.scheduler.complete || this.isOver(),
-      );
+      const channel = await this.deps.connect(link.peerId);
+      if (link.failure) return channel.close();
+      manifest = await link.open(channel, randomTransferId());
     } catch (err) {
-      if (err instanceof SourceError) this.lastError = err.code;
-      else if (this.lastError === 'no_source') this.lastError = 'source_left';
-    } finally {
-      this.links.delete(peerId);
-      this.scheduler.release(peerId);
-      link.close();
-      this.wakeAll();
-      if (!this.isOver() && !this.scheduler.complete) this.fillSources();
+      return link.fail(err instanceof SourceError ? err : new SourceError('source_left', 'no connection'));
     }
+    if (!(await this.acceptManifest(manifest))) {
+      return link.fail(new SourceError('verification_failed', 'manifest does not match the content id'));
+    }
+    if (link.failure || this.isOver() || this.state === 'finishing') return link.close();
+    this.busyTries.delete(link.peerId);
+    this.ready.add(link);
+    // everything may already be stored (an interrupted run that wrote its last chunk): the verified
+    // manifest was all that was missing
+    if (this.scheduler.complete) return void this.complete();
+    this.setState('downloading');
+    this.feed(link);
+  }
+
+  private linkEnded(link: SourceLink, err: SourceError) {
+    const peerId = link.peerId;
+    if (this.links.get(peerId) === link) this.links.delete(peerId);
+    this.ready.delete(link);
+    this.droppedGone += link.dropped;
+    this.scheduler.release(peerId);
+    if (this.isOver() || this.state === 'finishing') return;
+    if (err.code === 'busy' || err.code === 'idle') {
+      const tries = (this.busyTries.get(peerId) ?? 0) + 1;
+      this.busyTries.set(peerId, tries);
+      if (tries <= MAX_BUSY_RETRIES) {
+        if (err.code === 'busy') this.lastError = 'busy';
+        this.phase.set(peerId, 'waiting');
+        this.later(RETRY_MS * (err.code === 'busy' ? Math.min(tries, 5) : 1), () => {
+          if (this.phase.get(peerId) !== 'waiting') return;
+          this.phase.set(peerId, 'idle');
+          this.fillSources();
+        });
+      } else {
+        this.phase.set(peerId, 'failed');
+      }
+    } else {
+      this.phase.set(peerId, 'failed');
+      // "the source left" says less than why an earlier one failed
+      if (err.code !== 'source_left' || this.lastError === 'no_source') this.lastError = err.code;
+    }
+    if (err.code === 'verification_failed') this.scheduler.ban(peerId);
+    this.feedAll();
+    // after the current event: whoever saw this source go may be offering another one right now
+    queueMicrotask(() => this.fillSources());
   }
 
   /** The first manifest must hash to the content id; later ones must equal it. */
-  private async acceptManifest(m: {
-    size: number;
-    chunkSize: number;
-    hashes: HashesAssembler;
-  }): Promise<boolean> {
+  private async acceptManifest(m: Manifest): Promise<boolean> {
     if (m.size !== this.spec.size || m.chunkSize !== this.spec.chunkSize) return false;
     if (this.hashes) return equalBytes(this.hashes.hashes, m.hashes.hashes);
     if ((await this.deps.rootOf(m.size, m.chunkSize, m.hashes.hashes)) !== this.spec.contentId) return false;
@@ -186,56 +261,83 @@ export class Download {
     return true;
   }
 
-  private nextChunks(peerId: string): number[] {
-    const window = Math.max(2, Math.ceil(WINDOW_BYTES / this.spec.chunkSize));
-    const inflight = this.scheduler.inflight(peerId).length;
-    return this.scheduler.take(peerId, window - inflight);
+  /** Asks `link` for what it may have: within its window, the download's window and the chunk limit. */
+  private feed(link: SourceLink) {
+    if (!this.ready.has(link) || this.isOver() || this.scheduler.complete) return;
+    const peerId = link.peerId;
+    const perSource = Math.max(SOURCE_WINDOW_BYTES, this.spec.chunkSize);
+    const total = Math.max(DOWNLOAD_WINDOW_BYTES, this.spec.chunkSize);
+    const chunks = this.scheduler.take(peerId, this.clock.now(), {
+      maxChunks: TRANSFER_LIMITS.maxChunksInFlight - this.scheduler.inflight(peerId).length,
+      maxBytes: Math.min(
+        perSource - this.scheduler.inflightBytes(peerId),
+        total - this.scheduler.inflightBytes(),
+      ),
+    });
+    link.request(chunks, (i) => this.chunkLength(i));
   }
 
-  private async onPiece(link: SourceLink, index: number, offset: number, payload: Uint8Array): Promise<void> {
-    if (
-      this.scheduler.stateOf(index) !== 'inflight' ||
-      !this.scheduler.inflight(link.peerId).includes(index)
-    ) {
-      link.dropped++;
-      return;
-    }
-    let asm = link.assembling.get(index);
-    if (!asm) {
-      asm = new ChunkAssembler(index, this.chunkLength(index));
-      link.assembling.set(index, asm);
-    }
-    if (!asm.add(offset, payload)) {
-      link.dropped++;
-      return;
-    }
-    if (!asm.complete) return;
-    link.assembling.delete(index);
-    const actual = await this.deps.hashChunk(asm.bytes);
+  private feedAll() {
+    for (const l of this.ready) this.feed(l);
+  }
+
+  private onChunk(link: SourceLink, index: number, bytes: Uint8Array) {
+    if (!this.scheduler.isOwner(index, link.peerId)) return;
+    const length = bytes.length; // the store may take the buffer over (and detach it)
+    this.queuedBytes += length;
+    this.notePeak();
+    this.verifying = this.verifying
+      .then(() => this.verify(link, index, bytes))
+      .catch(() => this.fail('storage', messageFor('storage')))
+      .finally(() => {
+        this.queuedBytes -= length;
+      });
+  }
+
+  private async verify(link: SourceLink, index: number, bytes: Uint8Array) {
+    const peerId = link.peerId;
+    if (this.isOver() || !this.scheduler.isOwner(index, peerId)) return;
+    const actual = await this.deps.hashChunk(bytes);
+    if (this.isOver() || !this.scheduler.isOwner(index, peerId)) return;
+    const length = bytes.length;
     if (!equalBytes(actual, this.hashes!.hashOf(index))) {
       // a corrupt or hostile chunk: never stored, asked for again; repeated offenders are dropped
-      if (this.scheduler.reject(index)) link.close();
-      this.wakeAll();
-      this.emit();
+      if (this.scheduler.reject(index, peerId))
+        link.fail(new SourceError('verification_failed', 'too many bad chunks'));
+      this.feedAll();
+      this.emit(true);
       return;
     }
     try {
-      await this.deps.store.write(index, asm.bytes);
+      await this.deps.store.write(index, bytes);
     } catch {
       return this.fail('storage', messageFor('storage'));
     }
-    if (this.scheduler.markDone(index)) {
-      this.bytes += asm.bytes.length;
-      this.meter.add(this.deps.now(), this.bytes);
+    const others = this.scheduler.markDone(index, peerId, this.clock.now());
+    if (others === null) return;
+    for (const o of others) this.links.get(o)?.forget(index);
+    this.bytes += length;
+    this.meter.add(this.clock.now(), this.bytes);
+    if (this.scheduler.complete) return this.complete();
+    this.feedAll();
+    this.emit(false);
+  }
+
+  private checkDeadlines() {
+    if (this.isOver() || this.state === 'finishing') return;
+    for (const { source, reason } of this.scheduler.overdue(this.clock.now())) {
+      this.timedOut++;
+      this.scheduler.ban(source);
+      this.links.get(source)?.fail(new SourceError('source_left', reason));
     }
-    if (this.scheduler.complete) await this.complete();
-    else this.emit();
+    this.emit(false);
   }
 
   private async complete() {
     if (this.isOver() || this.state === 'finishing') return;
     this.setState('finishing');
-    for (const link of this.links.values()) link.close();
+    this.stopTimers();
+    for (const link of [...this.links.values()]) link.close();
     try {
       const blob = await this.deps.store.finish(this.spec.type);
       this.end('done');
@@ -253,14 +355,32 @@ export class Download {
 
   private end(state: 'done' | 'failed' | 'cancelled') {
     this.state = state;
-    for (const link of this.links.values()) link.close();
-    this.emit();
+    this.stopTimers();
+    for (const link of [...this.links.values()]) link.close();
+    this.emit(true);
     if (state !== 'done') this.settle?.reject(new DownloadError(this.error?.code ?? 'source_left', state));
   }
 
-  /** Chunks went back to the queue: idle sources should ask for them. */
-  private wakeAll() {
-    for (const l of this.links.values()) l.kick();
+  private later(ms: number, fn: () => void) {
+    const handle = this.clock.setTimeout(() => {
+      this.timers.delete(handle);
+      fn();
+    }, ms);
+    this.timers.add(handle);
+  }
+
+  private stopTimers() {
+    this.stopTicking();
+    for (const t of this.timers) this.clock.clearTimeout(t);
+    this.timers.clear();
+    if (this.emitTimer !== null) this.clock.clearTimeout(this.emitTimer);
+    this.emitTimer = null;
+  }
+
+  private notePeak() {
+    let held = this.queuedBytes;
+    for (const l of this.links.values()) held += l.bufferedBytes();
+    if (held > this.peakBuffered) this.peakBuffered = held;
   }
 
   private isOver() {
@@ -270,11 +390,21 @@ export class Download {
   private setState(state: DownloadState) {
     if (this.state !== state) {
       this.state = state;
-      this.emit();
+      this.emit(true);
     }
   }
 
-  private emit() {
+  /** Tells listeners; progress alone at most every EMIT_EVERY_MS, so tiny chunks do not flood the page. */
+  private emit(now: boolean) {
+    const t = this.clock.now();
+    if (!now && t - this.lastEmit < EMIT_EVERY_MS) {
+      this.emitTimer ??= this.clock.setTimeout(() => {
+        this.emitTimer = null;
+        this.emit(true);
+      }, EMIT_EVERY_MS);
+      return;
+    }
+    this.lastEmit = t;
     const s = this.status();
     for (const l of this.listeners) l(s);
   }
@@ -282,38 +412,6 @@ export class Download {
   private chunkLength(index: number): number {
     const { start, end } = chunkRange(this.spec.size, this.spec.chunkSize, index);
     return end - start;
-  }
-}
-
-export class DownloadError extends Error {
-  readonly code: DownloadErrorCode;
-  constructor(code: DownloadErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-/** A source answered with a protocol error. */
-export class SourceError extends Error {
-  readonly code: DownloadErrorCode;
-  constructor(code: DownloadErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-export function messageFor(code: DownloadErrorCode): string {
-  switch (code) {
-    case 'no_source':
-      return 'Nobody who shares this file is online right now.';
-    case 'source_left':
-      return 'The device sending this file went away. Retry when it is back online.';
-    case 'verification_failed':
-      return 'The file that arrived did not match what was shared, so it was thrown away.';
-    case 'not_found':
-      return 'The device no longer shares this file.';
-    case 'storage':
-      return 'This device cannot store the download. Free some space and retry.';
   }
 }
 

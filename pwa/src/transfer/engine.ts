@@ -1,20 +1,24 @@
-// The transfer engine as the app sees it: serve what this device shares, fetch a content id from the
-// room's online sources, keep finished files in the library. Wires the pure pieces (TransferServer,
-// Download) to PeerJS and to storage; the app only calls download/cancel/retry and watches observables.
+// The transfer engine as the app sees it: serve what this device shares (to members of the room it is
+// shared in), fetch a content id from the room's online sources, keep finished files in the library.
+// Wires the pure pieces (TransferServer, Download, InboundGuard) to PeerJS and to storage; the app only
+// calls download/cancel/retry and watches observables.
 import type { DataConnection, Peer } from 'peerjs';
 import type { RoomFile } from '../../../worker/protocol/api.ts';
 import { type Channel, fromDataConnection } from './channel.ts';
+import { type Clock, systemClock } from './clock.ts';
 import { Download, type DownloadStatus, SourceError } from './download.ts';
+import { type DownloadStorage, libraryStorage, type PartialStorage } from './downloadStorage.ts';
 import { hashChunk, rootOf } from './hashing.ts';
-import { IdbChunkStore } from './idbStore.ts';
-import { addToLibrary, type LibraryEntry } from './library.ts';
-import { OpfsChunkStore, opfsAvailable } from './opfsStore.ts';
-import { type ServedFile, TransferServer, type UploadInfo } from './server.ts';
-import type { ChunkStore } from './store.ts';
+import { type GuardedPeer, InboundGuard, TRANSFER_LABEL } from './inbound.ts';
+import type { LibraryEntry } from './library.ts';
+import { snapshot } from './progress.ts';
+import { type OpenRequest, type ServedFile, TransferServer, type UploadInfo } from './server.ts';
 
-/** DataConnection label that marks our transfer channels (other uses of the Peer are ignored). */
-export const TRANSFER_LABEL = 'meshdrop-transfer';
+export { TRANSFER_LABEL } from './inbound.ts';
+
 const CONNECT_TIMEOUT_MS = 20_000;
+/** Upload progress reaches the page at most this often. */
+const UPLOAD_EMIT_MS = 100;
 
 /** Anything that holds the current Peer (SignalingClient.peer). */
 export interface PeerSource {
@@ -24,10 +28,14 @@ export interface PeerSource {
 
 export interface EngineDeps {
   peer: PeerSource;
-  /** A file this device can serve: shared from a picker, or in the library. */
-  lookup: (contentId: string) => Promise<ServedFile | null>;
+  /** The file to serve for this request, or null (see access.ts: only within a room both share). */
+  authorize: (request: OpenRequest) => Promise<ServedFile | null>;
   /** A download finished and is in the library (the app shares it back into its room). */
   onFinished?: (entry: LibraryEntry, blob: Blob) => void;
+  clock?: Clock;
+  storage?: DownloadStorage;
+  /** Opens a transfer channel to a source (PeerJS by default; tests pass in-memory channels). */
+  connect?: (peerId: string) => Promise<Channel>;
 }
 
 export interface DownloadItem {
@@ -37,32 +45,50 @@ export interface DownloadItem {
   startedAt: number;
   status: DownloadStatus;
   blob?: Blob;
+  /** the file was already in the library: nothing was downloaded */
+  kept?: boolean;
 }
 
 type Listener = () => void;
 
 export class TransferEngine {
   private readonly deps: EngineDeps;
+  private readonly clock: Clock;
+  private readonly storage: DownloadStorage;
   private readonly server: TransferServer;
+  private readonly guard: InboundGuard;
   private readonly running = new Map<string, Download>();
+  /** downloads between the click and their Download (looking for a kept copy, opening storage) */
+  private readonly starting = new Map<string, { cancelled: boolean }>();
   private items: DownloadItem[] = [];
   private uploadList: UploadInfo[] = [];
   private readonly listeners = new Set<Listener>();
   private attached: Peer | null = null;
+  private detach = () => {};
+  private uploadEmit: unknown = null;
 
   constructor(deps: EngineDeps) {
     this.deps = deps;
+    this.clock = deps.clock ?? systemClock;
+    this.storage = deps.storage ?? libraryStorage();
     this.server = new TransferServer({
-      lookup: deps.lookup,
+      authorize: deps.authorize,
+      clock: this.clock,
       onUploadChange: (u) => {
         this.uploadList = [u, ...this.uploadList.filter((x) => x.key !== u.key)].slice(0, 50);
-        this.emit();
+        this.emitUploads(!u.active || u.bytesSent === 0);
       },
       // inert unless a test installs it: the hostile-source journey flips a bit through this seam
-      tamper: (id, index, bytes) =>
+      tamper: (id, index, bytes, offset) =>
         (
-          globalThis as { __meshdropTamper?: (id: string, i: number, b: Uint8Array) => Uint8Array }
-        ).__meshdropTamper?.(id, index, bytes) ?? bytes,
+          globalThis as {
+            __meshdropTamper?: (id: string, i: number, b: Uint8Array, offset: number) => Uint8Array;
+          }
+        ).__meshdropTamper?.(id, index, bytes, offset) ?? bytes,
+    });
+    this.guard = new InboundGuard(this.clock, (conn) => {
+      const c = conn as DataConnection;
+      c.on('open', () => this.server.attach(fromDataConnection(c, maxMessageSize(c))));
     });
     deps.peer.subscribe(() => this.attach(deps.peer.get()));
     this.attach(deps.peer.get());
@@ -80,7 +106,7 @@ export class TransferEngine {
 
   /** Whether reloading now would interrupt a transfer. */
   isActive(): boolean {
-    return this.running.size > 0 || this.uploadList.some((u) => u.active);
+    return this.running.size > 0 || this.starting.size > 0 || this.uploadList.some((u) => u.active);
   }
 
   /** Counters for diagnostics and tests. */
@@ -88,44 +114,35 @@ export class TransferEngine {
     return {
       droppedByServer: this.server.dropped,
       rejectedChunks: this.items.reduce((n, i) => n + i.status.rejectedChunks, 0),
+      server: { ...this.server.stats, active: this.server.activeTransfers },
+      inbound: { ...this.guard.stats, refused: { ...this.guard.stats.refused } },
     };
+  }
+
+  /** The Peer transfers run on (the hostile-peer journey speaks our protocol through it). */
+  peer(): Peer | null {
+    return this.deps.peer.get();
   }
 
   // ---- what the app asks ----
 
   download(file: RoomFile, roomId: string): void {
-    if (this.running.has(file.contentId)) return;
-    const sources = [...file.sources]
-      .sort((a, b) => Number(b.online) - Number(a.online))
-      .map((s) => s.peerId);
-    const me = this.deps.peer.get()?.id;
-    const { store, backend } = this.storeFor(file);
-    const d = new Download(
-      {
-        contentId: file.contentId,
-        size: file.size,
-        chunkSize: file.chunkSize,
-        name: file.name,
-        type: file.type,
-      },
-      sources.filter((p) => p !== me),
-      { connect: (peerId) => this.connect(peerId), store, hashChunk, rootOf, now: Date.now },
-    );
+    const contentId = file.contentId;
+    if (this.running.has(contentId) || this.starting.has(contentId)) return;
+    const ticket = { cancelled: false };
+    this.starting.set(contentId, ticket);
     const item: DownloadItem = {
-      contentId: file.contentId,
+      contentId,
       roomId,
       file,
-      startedAt: Date.now(),
-      status: d.status(),
+      startedAt: this.clock.now(),
+      status: idleStatus('connecting', 0, file.size),
     };
-    this.items = [item, ...this.items.filter((i) => i.contentId !== file.contentId)];
-    this.running.set(file.contentId, d);
-    d.onChange((status) => this.update(file.contentId, { status }));
+    this.items = [item, ...this.items.filter((i) => i.contentId !== contentId)];
     this.emit();
-    d.start().then(
-      (blob) => void this.finished(item, d, blob, backend),
-      () => this.running.delete(file.contentId),
-    );
+    void this.begin(file, roomId, ticket).finally(() => {
+      if (this.starting.get(contentId) === ticket) this.starting.delete(contentId);
+    });
   }
 
   /** Sources changed in the catalog: a newly online one joins a running download. */
@@ -139,38 +156,96 @@ export class TransferEngine {
   }
 
   cancel(contentId: string): void {
+    const ticket = this.starting.get(contentId);
+    if (ticket) {
+      ticket.cancelled = true;
+      this.starting.delete(contentId);
+      this.update(contentId, { status: idleStatus('cancelled', 0, this.itemOf(contentId)?.file.size ?? 0) });
+    }
     this.running.get(contentId)?.cancel();
     this.running.delete(contentId);
   }
 
   retry(contentId: string): void {
-    const item = this.items.find((i) => i.contentId === contentId);
+    const item = this.itemOf(contentId);
     if (item && !this.running.has(contentId)) this.download(item.file, item.roomId);
   }
 
+  /** `remote` lost access to `roomId` (it left, or was removed): its transfers from here end now. */
+  revoke(remote: string, roomId: string): void {
+    this.server.revoke(remote, roomId);
+  }
+
   dismiss(contentId: string): void {
-    if (this.running.has(contentId)) return;
+    if (this.running.has(contentId) || this.starting.has(contentId)) return;
     this.items = this.items.filter((i) => i.contentId !== contentId);
     this.emit();
   }
 
   // ---- wiring ----
 
-  private attach(peer: Peer | null) {
-    if (!peer || peer === this.attached) return;
-    this.attached = peer;
-    peer.on('connection', (conn: DataConnection) => {
-      if (conn.label !== TRANSFER_LABEL) return;
-      conn.on('open', () => this.server.attach(fromDataConnection(conn, maxMessageSize(conn))));
-    });
+  private async begin(file: RoomFile, roomId: string, ticket: { cancelled: boolean }) {
+    const { contentId } = file;
+    // the library already has it: offer that copy; a new download must never touch it
+    const kept = await this.storage.kept(contentId).catch(() => null);
+    if (ticket.cancelled) return;
+    if (kept) {
+      const status = idleStatus('done', file.size, file.size);
+      return this.update(contentId, { status, blob: kept.blob, kept: true });
+    }
+    let partial: PartialStorage;
+    try {
+      partial = await this.storage.partial(contentId, file.size, file.chunkSize);
+    } catch {
+      const status = idleStatus('failed', 0, file.size);
+      status.error = {
+        code: 'storage',
+        message: 'This device cannot store the download. Free some space and retry.',
+      };
+      return this.update(contentId, { status });
+    }
+    if (ticket.cancelled) return void partial.store.discard().catch(() => undefined);
+    const me = this.deps.peer.get()?.id;
+    const sources = [...file.sources]
+      .sort((a, b) => Number(b.online) - Number(a.online))
+      .map((s) => s.peerId)
+      .filter((p) => p !== me);
+    const d = new Download(
+      { contentId, roomId, size: file.size, chunkSize: file.chunkSize, name: file.name, type: file.type },
+      sources,
+      {
+        connect: (peerId) => (this.deps.connect ?? this.connect)(peerId),
+        store: partial.store,
+        hashChunk,
+        rootOf,
+        clock: this.clock,
+      },
+    );
+    this.running.set(contentId, d);
+    this.starting.delete(contentId);
+    d.onChange((status) => this.update(contentId, { status }));
+    this.update(contentId, { status: d.status() });
+    d.start().then(
+      (blob) => void this.finished(file, roomId, d, blob, partial),
+      () => {
+        if (this.running.get(contentId) === d) this.running.delete(contentId);
+      },
+    );
   }
 
-  private connect(peerId: string): Promise<Channel> {
+  private attach(peer: Peer | null) {
+    if (!peer || peer === this.attached) return;
+    this.detach();
+    this.attached = peer;
+    this.detach = this.guard.attach(peer as unknown as GuardedPeer);
+  }
+
+  private connect = (peerId: string): Promise<Channel> => {
     const peer = this.deps.peer.get();
     if (!peer || peer.disconnected) return Promise.reject(new Error('not connected to the tracker'));
     return new Promise((resolve, reject) => {
       const conn = peer.connect(peerId, { label: TRANSFER_LABEL, serialization: 'raw', reliable: true });
-      const timer = setTimeout(() => fail(new Error('connection timed out')), CONNECT_TIMEOUT_MS);
+      const timer = this.clock.setTimeout(() => fail(new Error('connection timed out')), CONNECT_TIMEOUT_MS);
       const onPeerError = (err: { type: string; message: string }) => {
         // the relay says it is not connected (or not in a room with us): nobody to download from there
         if (err.type === 'peer-unavailable' && err.message.includes(peerId)) {
@@ -178,7 +253,7 @@ export class TransferEngine {
         }
       };
       const fail = (err: Error) => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         peer.off('error', onPeerError);
         conn.close();
         reject(err);
@@ -186,38 +261,38 @@ export class TransferEngine {
       peer.on('error', onPeerError);
       conn.on('error', () => fail(new Error('connection failed')));
       conn.on('open', () => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         peer.off('error', onPeerError);
         resolve(fromDataConnection(conn, maxMessageSize(conn)));
       });
     });
+  };
+
+  private async finished(file: RoomFile, roomId: string, d: Download, blob: Blob, partial: PartialStorage) {
+    let entry: LibraryEntry | null = null;
+    try {
+      entry = await partial.keep({
+        contentId: file.contentId,
+        name: file.name,
+        path: file.path,
+        size: file.size,
+        type: file.type,
+        chunkSize: file.chunkSize,
+        chunkHashes: d.verifiedHashes(),
+        roomId,
+        completedAt: this.clock.now(),
+      });
+    } catch {
+      // the bytes are complete and verified; only the library listing failed (it is offered here anyway)
+    }
+    // only now: a new click before the library knows the file would start a second download
+    if (this.running.get(file.contentId) === d) this.running.delete(file.contentId);
+    this.update(file.contentId, { blob });
+    if (entry) this.deps.onFinished?.(entry, blob);
   }
 
-  /** OPFS where the page may use it (secure contexts), IndexedDB chunk records otherwise. */
-  private storeFor(file: RoomFile): { store: ChunkStore; backend: LibraryEntry['backend'] } {
-    return isSecureContext && opfsAvailable()
-      ? { store: new OpfsChunkStore(file.contentId, file.size, file.chunkSize), backend: 'opfs' }
-      : { store: new IdbChunkStore(file.contentId), backend: 'idb' };
-  }
-
-  private async finished(item: DownloadItem, d: Download, blob: Blob, backend: LibraryEntry['backend']) {
-    this.running.delete(item.contentId);
-    const hashes = d.verifiedHashes();
-    const entry: LibraryEntry = {
-      contentId: item.contentId,
-      name: item.file.name,
-      path: item.file.path,
-      size: item.file.size,
-      type: item.file.type,
-      chunkSize: item.file.chunkSize,
-      chunkHashes: hashes,
-      roomId: item.roomId,
-      completedAt: Date.now(),
-      backend,
-    };
-    await addToLibrary(entry).catch(() => undefined);
-    this.update(item.contentId, { blob });
-    this.deps.onFinished?.(entry, blob);
+  private itemOf(contentId: string): DownloadItem | undefined {
+    return this.items.find((i) => i.contentId === contentId);
   }
 
   private update(contentId: string, patch: Partial<DownloadItem>) {
@@ -225,9 +300,34 @@ export class TransferEngine {
     this.emit();
   }
 
+  /** Upload progress is coalesced (tiny chunks would otherwise re-render the page thousands of times). */
+  private emitUploads(now: boolean) {
+    if (now) {
+      if (this.uploadEmit !== null) this.clock.clearTimeout(this.uploadEmit);
+      this.uploadEmit = null;
+      return this.emit();
+    }
+    this.uploadEmit ??= this.clock.setTimeout(() => {
+      this.uploadEmit = null;
+      this.emit();
+    }, UPLOAD_EMIT_MS);
+  }
+
   private emit() {
     for (const l of [...this.listeners]) l();
   }
+}
+
+function idleStatus(state: DownloadStatus['state'], bytes: number, total: number): DownloadStatus {
+  return {
+    state,
+    progress: snapshot(bytes, total, 0),
+    sources: [],
+    rejectedChunks: 0,
+    dropped: 0,
+    timedOut: 0,
+    peakBuffered: 0,
+  };
 }
 
 function maxMessageSize(conn: DataConnection): number | null {

@@ -9,8 +9,8 @@
 //         16  ...  payload
 //
 // A chunk (up to 64 MiB) travels as pieces small enough for every data channel (maxMessageSize).
-import { TRANSFER_PROTOCOL_VERSION } from '../../../worker/protocol/transfer.ts';
-
+/** The frame layout's own version: unchanged by protocol versions that only change control messages. */
+export const FRAME_VERSION = 1;
 export const FRAME_HEADER_BYTES = 16;
 export const FrameKind = { Piece: 1, Hashes: 2 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
@@ -33,7 +33,7 @@ export function encodeFrame(
   const buf = new ArrayBuffer(FRAME_HEADER_BYTES + payload.byteLength);
   const view = new DataView(buf);
   view.setUint8(0, kind);
-  view.setUint8(1, TRANSFER_PROTOCOL_VERSION);
+  view.setUint8(1, FRAME_VERSION);
   view.setUint16(2, 0);
   view.setUint32(4, transfer);
   view.setUint32(8, index);
@@ -48,7 +48,7 @@ export function decodeFrame(data: ArrayBuffer): Frame | null {
   const view = new DataView(data);
   const kind = view.getUint8(0);
   if (kind !== FrameKind.Piece && kind !== FrameKind.Hashes) return null;
-  if (view.getUint8(1) !== TRANSFER_PROTOCOL_VERSION || view.getUint16(2) !== 0) return null;
+  if (view.getUint8(1) !== FRAME_VERSION || view.getUint16(2) !== 0) return null;
   return {
     kind,
     transfer: view.getUint32(4),

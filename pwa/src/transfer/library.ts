@@ -1,9 +1,13 @@
 // The library: finished downloads kept in the app's storage, listed with size and date, served back to
 // their room while the app is open, deletable. Metadata (with the chunk hashes, so the file can be served
-// without rehashing) lives in IndexedDB; the bytes in OPFS or IndexedDB chunk records.
+// without rehashing) lives in IndexedDB; the bytes in OPFS or IndexedDB chunk records, under the storage
+// key the download wrote them with. A download in progress has its own key (a "partial"), so a new
+// download of content already kept can neither overwrite nor delete the kept copy.
 import { committed, downloadsDb, request } from './downloadsDb.ts';
 import { IdbChunkStore } from './idbStore.ts';
 import { OpfsChunkStore } from './opfsStore.ts';
+
+export type Backend = 'opfs' | 'idb';
 
 export interface LibraryEntry {
   contentId: string;
@@ -15,8 +19,20 @@ export interface LibraryEntry {
   chunkHashes: Uint8Array;
   roomId: string;
   completedAt: number;
-  backend: 'opfs' | 'idb';
+  backend: Backend;
+  /** where the bytes are; entries written before storage keys existed used the content id */
+  storageKey?: string;
 }
+
+/** A download in progress: the storage key its chunks go under. */
+export interface PartialDownload {
+  contentId: string;
+  storageKey: string;
+  backend: Backend;
+}
+
+export const storageKeyOf = (entry: Pick<LibraryEntry, 'contentId' | 'storageKey'>): string =>
+  entry.storageKey ?? entry.contentId;
 
 export async function addToLibrary(entry: LibraryEntry): Promise<void> {
   const db = await downloadsDb();
@@ -40,16 +56,65 @@ export async function getFromLibrary(contentId: string): Promise<LibraryEntry | 
 
 /** The file's bytes as a disk-backed Blob. */
 export function openLibraryFile(entry: LibraryEntry): Promise<Blob> {
-  return entry.backend === 'opfs'
-    ? OpfsChunkStore.read(entry.contentId, entry.type)
-    : IdbChunkStore.read(entry.contentId, entry.type);
+  return readStored(entry.backend, storageKeyOf(entry), entry.type);
+}
+
+/** The kept copy, when its bytes are all there (a browser may have evicted them). */
+export async function keptCopy(contentId: string): Promise<{ entry: LibraryEntry; blob: Blob } | null> {
+  const entry = await getFromLibrary(contentId);
+  if (!entry) return null;
+  const blob = await openLibraryFile(entry).catch(() => null);
+  return blob && blob.size === entry.size ? { entry, blob } : null;
 }
 
 export async function removeFromLibrary(entry: LibraryEntry): Promise<void> {
-  if (entry.backend === 'opfs') await OpfsChunkStore.remove(entry.contentId);
-  else await IdbChunkStore.remove(entry.contentId);
+  await removeStored(entry.backend, storageKeyOf(entry));
   const db = await downloadsDb();
   const tx = db.transaction('library', 'readwrite');
   tx.objectStore('library').delete(entry.contentId);
   await committed(tx);
+}
+
+/** The partial download of `contentId` to resume, or a new one with a fresh storage key. */
+export async function partialFor(contentId: string, backend: Backend): Promise<PartialDownload> {
+  const db = await downloadsDb();
+  const found = (await request(db.transaction('partials').objectStore('partials').get(contentId))) as
+    | PartialDownload
+    | undefined;
+  if (found && found.backend === backend) return found;
+  if (found) await removeStored(found.backend, found.storageKey).catch(() => undefined);
+  const suffix = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0'));
+  const partial: PartialDownload = { contentId, storageKey: `${contentId}.${suffix.join('')}`, backend };
+  const tx = db.transaction('partials', 'readwrite');
+  tx.objectStore('partials').put(partial);
+  await committed(tx);
+  return partial;
+}
+
+/** The download finished: its storage becomes the library entry's, in one transaction. */
+export async function keepFinished(entry: LibraryEntry): Promise<void> {
+  const db = await downloadsDb();
+  const tx = db.transaction(['library', 'partials'], 'readwrite');
+  tx.objectStore('library').put(entry);
+  tx.objectStore('partials').delete(entry.contentId);
+  await committed(tx);
+}
+
+/** The download was cancelled: its own storage goes, nothing else. */
+export async function discardPartial(partial: PartialDownload): Promise<void> {
+  await removeStored(partial.backend, partial.storageKey);
+  const db = await downloadsDb();
+  const tx = db.transaction('partials', 'readwrite');
+  const store = tx.objectStore('partials');
+  const current = (await request(store.get(partial.contentId))) as PartialDownload | undefined;
+  if (current?.storageKey === partial.storageKey) store.delete(partial.contentId);
+  await committed(tx);
+}
+
+function readStored(backend: Backend, key: string, type: string): Promise<Blob> {
+  return backend === 'opfs' ? OpfsChunkStore.read(key, type) : IdbChunkStore.read(key, type);
+}
+
+function removeStored(backend: Backend, key: string): Promise<void> {
+  return backend === 'opfs' ? OpfsChunkStore.remove(key) : IdbChunkStore.remove(key);
 }

@@ -1,5 +1,5 @@
 // Chunk storage in OPFS (secure contexts): a worker writes each verified chunk at its offset in one file
-// named after the content id; the finished file is OPFS's own disk-backed File.
+// named after the download's storage key; the finished file is OPFS's own disk-backed File.
 import type { OpfsReply, OpfsRequest } from './opfsProtocol.ts';
 import type { ChunkStore } from './store.ts';
 
@@ -33,12 +33,12 @@ export function opfsAvailable(): boolean {
 }
 
 export class OpfsChunkStore implements ChunkStore {
-  readonly contentId: string;
+  readonly key: string;
   private readonly size: number;
   private readonly chunkSize: number;
 
-  constructor(contentId: string, size: number, chunkSize: number) {
-    this.contentId = contentId;
+  constructor(storageKey: string, size: number, chunkSize: number) {
+    this.key = storageKey;
     this.size = size;
     this.chunkSize = chunkSize;
   }
@@ -48,27 +48,28 @@ export class OpfsChunkStore implements ChunkStore {
   }
 
   async write(index: number, bytes: Uint8Array): Promise<void> {
-    // a copy goes to the worker (transferred, not cloned), so the caller's buffer stays usable
-    const copy = bytes.slice();
-    await call({ op: 'write', name: this.contentId, at: index * this.chunkSize, bytes: copy }, [copy.buffer]);
+    // the chunk's buffer moves to the worker (transferred, not cloned): a 64 MiB chunk is never doubled
+    const owned =
+      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    await call({ op: 'write', name: this.key, at: index * this.chunkSize, bytes: owned }, [owned.buffer]);
   }
 
   async finish(type: string): Promise<Blob> {
-    await call({ op: 'close', name: this.contentId, size: this.size });
-    return OpfsChunkStore.read(this.contentId, type);
+    await call({ op: 'close', name: this.key, size: this.size });
+    return OpfsChunkStore.read(this.key, type);
   }
 
   async discard(): Promise<void> {
-    await OpfsChunkStore.remove(this.contentId);
+    await OpfsChunkStore.remove(this.key);
   }
 
-  static async read(contentId: string, type: string): Promise<Blob> {
+  static async read(key: string, type: string): Promise<Blob> {
     const dir = await navigator.storage.getDirectory();
-    const file = await (await dir.getFileHandle(contentId)).getFile();
+    const file = await (await dir.getFileHandle(key)).getFile();
     return type && file.type !== type ? file.slice(0, file.size, type) : file;
   }
 
-  static remove(contentId: string): Promise<void> {
-    return call({ op: 'delete', name: contentId });
+  static remove(key: string): Promise<void> {
+    return call({ op: 'delete', name: key });
   }
 }

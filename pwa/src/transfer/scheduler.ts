@@ -1,32 +1,74 @@
-// Which chunk to ask which source for next. Pure: no timers, no I/O.
-// Chunks go out lowest index first (so a file fills front to back and media can preview early); a chunk
-// that fails verification goes back to the queue; a source that keeps sending bad data is dropped.
+// Which chunk to ask which source for, and when to give up on a source. Pure: the caller passes the
+// time; no timers, no I/O. Survives a pipelined receive path: it only hears "requested", "a piece
+// arrived", "verified", "rejected", and answers "what next" and "who is too slow".
+//
+// - Chunks go out lowest index first (a file fills front to back, so media can preview early).
+// - End-game: once no chunk is missing, an idle source may also take chunks another source still owes
+//   (at most two owners per chunk); the first verified copy wins and the other owner forgets it.
+// - A source that owes data is dropped when it sends no valid piece for `silenceMs`, or delivers no
+//   verified chunk within `progressGraceMs` plus the chunk's length at `minRate`: liveness counts
+//   verified bytes, so neither junk nor a trickle keeps a source alive.
+// - A source whose chunks fail verification `MAX_BAD_CHUNKS_PER_SOURCE` times is banned.
 
 export type ChunkState = 'missing' | 'inflight' | 'done';
 
 /** Bad chunks one source may send before the scheduler stops using it. */
 export const MAX_BAD_CHUNKS_PER_SOURCE = 3;
 
+export const SOURCE_DEADLINES = {
+  /** Owing data and no valid piece for this long: the source is gone. */
+  silenceMs: 10_000,
+  /** Slack before the first verified chunk of a busy period (connection warm-up, the source's disk). */
+  progressGraceMs: 15_000,
+  /** Slowest delivery of verified bytes a source may keep its chunks at (bytes per second). */
+  minRate: 64 * 1024,
+} as const;
+
+/** Owners a chunk may have at once (the original and one end-game copy). */
+const MAX_OWNERS = 2;
+
+export type DropReason = 'silent' | 'slow';
+
+interface SourceRecord {
+  inflight: Set<number>;
+  bytes: number;
+  /** when it last went from owing nothing to owing something */
+  owingSince: number;
+  lastPiece: number;
+  lastVerified: number;
+  bad: number;
+  banned: boolean;
+}
+
+export interface TakeLimits {
+  maxChunks: number;
+  maxBytes: number;
+}
+
 export class ChunkScheduler {
   readonly count: number;
+  private readonly lengthOf: (index: number) => number;
   private readonly state: Uint8Array; // 0 missing, 1 inflight, 2 done
-  private readonly owner = new Map<number, string>();
-  private readonly bad = new Map<string, number>();
-  private readonly banned = new Set<string>();
+  /** inflight chunk -> its owners, in request order, and when it was first requested */
+  private readonly owners = new Map<number, { sources: string[]; since: number }>();
+  private readonly sources = new Map<string, SourceRecord>();
   private cursor = 0; // every chunk below it is inflight or done
   private done = 0;
+  private missingCount: number;
   /** Chunks that failed verification, over the whole transfer. */
   rejected = 0;
 
-  constructor(count: number, alreadyDone: Iterable<number> = []) {
+  constructor(count: number, lengthOf: (index: number) => number, alreadyDone: Iterable<number> = []) {
     this.count = count;
+    this.lengthOf = lengthOf;
     this.state = new Uint8Array(count);
     for (const i of alreadyDone) {
-      if (i >= 0 && i < count && this.state[i] !== 2) {
+      if (Number.isInteger(i) && i >= 0 && i < count && this.state[i] !== 2) {
         this.state[i] = 2;
         this.done++;
       }
     }
+    this.missingCount = count - this.done;
   }
 
   get doneCount(): number {
@@ -37,68 +79,190 @@ export class ChunkScheduler {
     return this.done === this.count;
   }
 
-  stateOf(index: number): ChunkState {
-    return (['missing', 'inflight', 'done'] as const)[this.state[index]!]!;
+  stateOf(index: number): ChunkState | undefined {
+    const s = this.state[index];
+    return s === undefined ? undefined : (['missing', 'inflight', 'done'] as const)[s];
   }
 
   isUsable(source: string): boolean {
-    return !this.banned.has(source);
+    return !this.sources.get(source)?.banned;
   }
 
-  /** Up to `max` missing chunks for `source`, now marked in flight. Empty when it is banned or all is taken. */
-  take(source: string, max: number): number[] {
-    if (this.banned.has(source)) return [];
+  isOwner(index: number, source: string): boolean {
+    return this.owners.get(index)?.sources.includes(source) ?? false;
+  }
+
+  inflight(source: string): number[] {
+    return [...(this.sources.get(source)?.inflight ?? [])];
+  }
+
+  /** Bytes requested and not yet verified: from one source, or from all (end-game copies counted twice). */
+  inflightBytes(source?: string): number {
+    if (source !== undefined) return this.sources.get(source)?.bytes ?? 0;
+    let n = 0;
+    for (const r of this.sources.values()) n += r.bytes;
+    return n;
+  }
+
+  /** Whether `source` could be given something now (missing chunks, or end-game copies). */
+  hasWorkFor(source: string): boolean {
+    if (!this.isUsable(source) || this.complete) return false;
+    if (this.missingCount > 0) return true;
+    for (const o of this.owners.values())
+      if (o.sources.length < MAX_OWNERS && !o.sources.includes(source)) return true;
+    return false;
+  }
+
+  /**
+   * Chunks for `source`, now in flight there: missing ones lowest first; when none is missing, copies of
+   * chunks others still owe, oldest request first. Always within both limits.
+   */
+  take(source: string, now: number, limits: TakeLimits): number[] {
+    const rec = this.record(source, now);
+    if (rec.banned || limits.maxChunks <= 0) return [];
     const out: number[] = [];
-    for (let i = this.cursor; i < this.count && out.length < max; i++) {
+    let bytes = 0;
+    const fits = (i: number) => out.length < limits.maxChunks && bytes + this.lengthOf(i) <= limits.maxBytes;
+    for (let i = this.cursor; i < this.count && this.missingCount > 0; i++) {
       if (this.state[i] !== 0) {
         if (i === this.cursor) this.cursor++;
         continue;
       }
+      if (!fits(i)) break;
       this.state[i] = 1;
-      this.owner.set(i, source);
+      this.missingCount--;
+      this.owners.set(i, { sources: [], since: now });
+      bytes += this.assign(i, rec, source, now);
+      out.push(i);
+    }
+    if (out.length > 0 || this.missingCount > 0) return out;
+    const candidates = [...this.owners]
+      .filter(([, o]) => o.sources.length < MAX_OWNERS && !o.sources.includes(source))
+      .sort((a, b) => a[1].since - b[1].since || a[0] - b[0]);
+    for (const [i] of candidates) {
+      if (!fits(i)) break;
+      bytes += this.assign(i, rec, source, now);
       out.push(i);
     }
     return out;
   }
 
-  inflight(source: string): number[] {
-    return [...this.owner].filter(([, s]) => s === source).map(([i]) => i);
+  /** A valid piece of an owed chunk arrived from `source`: it is not silent. */
+  piece(source: string, now: number): void {
+    const rec = this.sources.get(source);
+    if (rec) rec.lastPiece = now;
   }
 
-  /** The chunk arrived and verified. Returns false if it was not expected (already done, or never asked). */
-  markDone(index: number): boolean {
-    if (this.state[index] !== 1) return false;
+  /**
+   * Chunk `index` arrived from `source` and verified. Returns the other owners (their copies are now
+   * waste, to be forgotten), or null when it was not expected from `source` (already done, never asked).
+   */
+  markDone(index: number, source: string, now: number): string[] | null {
+    const o = this.owners.get(index);
+    if (this.state[index] !== 1 || !o?.sources.includes(source)) return null;
     this.state[index] = 2;
-    this.owner.delete(index);
     this.done++;
+    this.owners.delete(index);
+    for (const s of o.sources) this.unassign(index, s);
+    const rec = this.sources.get(source)!;
+    rec.lastVerified = now;
+    return o.sources.filter((s) => s !== source);
+  }
+
+  /** Chunk `index` from `source` failed verification: ask again (maybe elsewhere). True when `source` is now banned. */
+  reject(index: number, source: string): boolean {
+    if (!this.isOwner(index, source)) return false;
+    this.rejected++;
+    this.drop(index, source);
+    const rec = this.sources.get(source)!;
+    rec.bad++;
+    if (rec.bad < MAX_BAD_CHUNKS_PER_SOURCE) return false;
+    this.ban(source);
     return true;
   }
 
-  /** The chunk failed verification: ask again (maybe elsewhere). Returns whether the source is now banned. */
-  reject(index: number): boolean {
-    const source = this.owner.get(index);
-    this.requeue(index);
-    this.rejected++;
-    if (source === undefined) return false;
-    const n = (this.bad.get(source) ?? 0) + 1;
-    this.bad.set(source, n);
-    if (n >= MAX_BAD_CHUNKS_PER_SOURCE) {
-      this.banned.add(source);
-      this.release(source);
-      return true;
+  /** Stops using `source` for this download (it lied, or was too slow): its chunks go back. */
+  ban(source: string): void {
+    const rec = this.sources.get(source);
+    if (!rec) {
+      this.sources.set(source, { ...blankRecord(0), banned: true });
+      return;
     }
-    return false;
+    rec.banned = true;
+    this.release(source);
   }
 
   /** The source left or failed: everything it had in flight goes back to the queue. */
   release(source: string): void {
-    for (const i of this.inflight(source)) this.requeue(i);
+    for (const i of this.inflight(source)) this.drop(i, source);
   }
 
-  private requeue(index: number) {
-    if (this.state[index] !== 1) return;
+  /** Sources that owe data and broke a deadline, with why. The caller drops them (and bans them). */
+  overdue(now: number): { source: string; reason: DropReason }[] {
+    const out: { source: string; reason: DropReason }[] = [];
+    for (const [source, rec] of this.sources) {
+      if (rec.inflight.size === 0 || rec.banned) continue;
+      if (now - Math.max(rec.owingSince, rec.lastPiece) > SOURCE_DEADLINES.silenceMs) {
+        out.push({ source, reason: 'silent' });
+        continue;
+      }
+      let longest = 0;
+      for (const i of rec.inflight) longest = Math.max(longest, this.lengthOf(i));
+      const allowed = SOURCE_DEADLINES.progressGraceMs + (longest * 1000) / SOURCE_DEADLINES.minRate;
+      if (now - Math.max(rec.owingSince, rec.lastVerified) > allowed) out.push({ source, reason: 'slow' });
+    }
+    return out;
+  }
+
+  private record(source: string, now: number): SourceRecord {
+    let rec = this.sources.get(source);
+    if (!rec) {
+      rec = blankRecord(now);
+      this.sources.set(source, rec);
+    }
+    return rec;
+  }
+
+  private assign(index: number, rec: SourceRecord, source: string, now: number): number {
+    if (rec.inflight.size === 0) {
+      rec.owingSince = now;
+      rec.lastPiece = now;
+      rec.lastVerified = now;
+    }
+    rec.inflight.add(index);
+    const length = this.lengthOf(index);
+    rec.bytes += length;
+    this.owners.get(index)!.sources.push(source);
+    return length;
+  }
+
+  private unassign(index: number, source: string) {
+    const rec = this.sources.get(source);
+    if (rec?.inflight.delete(index)) rec.bytes -= this.lengthOf(index);
+  }
+
+  /** `source` no longer owes `index`; with no owner left it is missing again. */
+  private drop(index: number, source: string) {
+    const o = this.owners.get(index);
+    if (!o?.sources.includes(source)) return;
+    o.sources = o.sources.filter((s) => s !== source);
+    this.unassign(index, source);
+    if (o.sources.length > 0) return;
+    this.owners.delete(index);
     this.state[index] = 0;
-    this.owner.delete(index);
+    this.missingCount++;
     if (index < this.cursor) this.cursor = index;
   }
+}
+
+function blankRecord(now: number): SourceRecord {
+  return {
+    inflight: new Set(),
+    bytes: 0,
+    owingSince: now,
+    lastPiece: now,
+    lastVerified: now,
+    bad: 0,
+    banned: false,
+  };
 }

@@ -1,16 +1,21 @@
-// One source of one download: its channel, the transfer id, manifest reception, chunk requests, and
-// dispatch of arriving pieces (processed strictly in arrival order).
-import { TRANSFER_PROTOCOL_VERSION } from '../../../worker/protocol/transfer.ts';
-import { type ChunkAssembler, HashesAssembler } from './assemble.ts';
+// One source of one download: its channel, the transfer id, the manifest, chunk requests, and the
+// reassembly of arriving pieces. Every frame is checked before anything is kept: a piece must continue
+// a chunk this source was asked for, exactly where that chunk stands, so a hostile source can make the
+// link hold no more than the chunks it was asked for. Pieces are assembled as they arrive (no queue of
+// raw frames); only whole chunks go up to the download for verification.
+import { chunkCount } from '../../../worker/protocol/content.ts';
+import { MAX_CHUNKS_PER_REQUEST, TRANSFER_PROTOCOL_VERSION } from '../../../worker/protocol/transfer.ts';
+import { HashesAssembler } from './assemble.ts';
 import type { Channel, ChannelData } from './channel.ts';
+import type { Clock } from './clock.ts';
 import { decodeControl, encodeControl } from './control.ts';
-import type { DownloadErrorCode, DownloadSpec } from './download.ts';
-import { SourceError } from './download.ts';
+import { type DownloadErrorCode, type DownloadSpec, SourceError } from './download.ts';
 import { decodeFrame, FrameKind } from './frames.ts';
 
-/** A source that sends nothing for this long while it owes us data is treated as gone. */
-export const STALL_MS = 20_000;
-const MANIFEST_MS = 15_000;
+/** How long a source may take to send the whole manifest after `open`. */
+export const MANIFEST_MS = 15_000;
+/** Malformed or unexpected messages a source may send before it is dropped (an honest one sends none). */
+export const MAX_PROTOCOL_ERRORS = 16;
 
 export interface Manifest {
   size: number;
@@ -18,13 +23,33 @@ export interface Manifest {
   hashes: HashesAssembler;
 }
 
+export interface LinkHandlers {
+  /** A valid piece of chunk `index` arrived (liveness). */
+  onPiece(index: number): void;
+  /** Chunk `index` is complete (not yet verified); `bytes` now belongs to the receiver. */
+  onChunk(index: number, bytes: Uint8Array): void;
+}
+
+interface Expected {
+  length: number;
+  filled: number;
+  /** allocated at the first piece; null while nothing arrived or once the chunk is no longer wanted */
+  buffer: Uint8Array | null;
+  wanted: boolean;
+  /** requests for this chunk still to arrive (a chunk asked for again before its first copy arrived) */
+  copies: number;
+}
+
 export class SourceLink {
   readonly peerId: string;
-  /** Pieces of chunks being assembled from this source. */
-  readonly assembling = new Map<number, ChunkAssembler>();
+  /** Malformed or unexpected frames and messages from this source. */
   dropped = 0;
+  /** Why the link ended, once it has. */
+  failure: SourceError | null = null;
   private readonly spec: DownloadSpec;
-  private readonly onPiece: (index: number, offset: number, payload: Uint8Array) => Promise<void>;
+  private readonly clock: Clock;
+  private readonly handlers: LinkHandlers;
+  private readonly expected = new Map<number, Expected>();
   private channel: Channel | null = null;
   private id = 0;
   private manifest: {
@@ -32,120 +57,177 @@ export class SourceLink {
     resolve: (m: Manifest) => void;
     reject: (e: Error) => void;
   } | null = null;
-  private chain: Promise<void> = Promise.resolve();
-  private wake: (() => void) | null = null;
-  private failure: SourceError | null = null;
-  private lastActivity = Date.now();
+  private readonly endListeners: ((err: SourceError) => void)[] = [];
   private closed = false;
 
-  constructor(peerId: string, spec: DownloadSpec, handlers: { onPiece: SourceLink['onPiece'] }) {
+  constructor(peerId: string, spec: DownloadSpec, clock: Clock, handlers: LinkHandlers) {
     this.peerId = peerId;
     this.spec = spec;
-    this.onPiece = handlers.onPiece;
+    this.clock = clock;
+    this.handlers = handlers;
   }
 
-  /** Opens the transfer and resolves with the manifest (header and every chunk hash). */
+  /** Bytes held in partly assembled chunks. */
+  bufferedBytes(): number {
+    let n = 0;
+    for (const e of this.expected.values()) n += e.buffer?.length ?? 0;
+    return n;
+  }
+
+  /** Called once when the link ends for any reason (the source failed, left, or we closed it). */
+  onEnd(listener: (err: SourceError) => void): void {
+    if (this.failure) listener(this.failure);
+    else this.endListeners.push(listener);
+  }
+
+  /** Opens the transfer and resolves with the verified-shape manifest (header and every chunk hash). */
   open(channel: Channel, id: number): Promise<Manifest> {
     this.channel = channel;
     this.id = id;
     channel.onMessage((data) => this.receive(data));
-    channel.onClose(() => this.stop(new SourceError('source_left', 'closed')));
+    channel.onClose(() => this.fail(new SourceError('source_left', 'closed')));
     const result = new Promise<Manifest>((resolve, reject) => {
       this.manifest = { header: null, resolve, reject };
     });
-    const timer = setTimeout(() => this.stop(new SourceError('source_left', 'no manifest')), MANIFEST_MS);
-    channel.send(
-      encodeControl({ t: 'open', id, contentId: this.spec.contentId, v: TRANSFER_PROTOCOL_VERSION }),
+    if (this.failure) return Promise.reject(this.failure);
+    const timer = this.clock.setTimeout(
+      () => this.fail(new SourceError('source_left', 'no manifest')),
+      MANIFEST_MS,
     );
-    return result.finally(() => clearTimeout(timer));
+    this.send(
+      encodeControl({
+        t: 'open',
+        id,
+        contentId: this.spec.contentId,
+        roomId: this.spec.roomId,
+        v: TRANSFER_PROTOCOL_VERSION,
+      }),
+    );
+    return result.finally(() => this.clock.clearTimeout(timer));
   }
 
-  /** Requests chunks as `next` hands them out until `finished`; throws when the source fails. */
-  async run(next: () => number[], finished: () => boolean): Promise<void> {
-    const watchdog = setInterval(() => {
-      if (Date.now() - this.lastActivity > STALL_MS) this.stop(new SourceError('source_left', 'stalled'));
-    }, 1000);
-    try {
-      while (!finished()) {
-        if (this.failure) throw this.failure;
-        const chunks = next();
-        if (chunks.length > 0) {
-          this.lastActivity = Date.now();
-          this.channel!.send(encodeControl({ t: 'get', id: this.id, chunks }));
-        }
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
+  /** Asks for these chunks (in `get`s of at most MAX_CHUNKS_PER_REQUEST). */
+  request(chunks: number[], lengthOf: (index: number) => number): void {
+    if (this.closed || chunks.length === 0) return;
+    for (const index of chunks) {
+      const e = this.expected.get(index);
+      if (e) {
+        e.copies++;
+        e.wanted = true;
+      } else {
+        this.expected.set(index, {
+          length: lengthOf(index),
+          filled: 0,
+          buffer: null,
+          wanted: true,
+          copies: 1,
         });
       }
-    } finally {
-      clearInterval(watchdog);
     }
+    for (let i = 0; i < chunks.length; i += MAX_CHUNKS_PER_REQUEST) {
+      this.send(
+        encodeControl({ t: 'get', id: this.id, chunks: chunks.slice(i, i + MAX_CHUNKS_PER_REQUEST) }),
+      );
+    }
+  }
+
+  /** The chunk is no longer wanted from here (another source delivered it): its pieces are let through unkept. */
+  forget(index: number): void {
+    const e = this.expected.get(index);
+    if (!e) return;
+    e.wanted = false;
+    e.buffer = null;
   }
 
   close(): void {
     if (this.closed) return;
-    this.closed = true;
     if (this.channel && !this.channel.closed) {
       // tells the source we are done (or gone), then frees the connection
-      this.channel.send(encodeControl({ t: 'cancel', id: this.id }));
+      this.send(encodeControl({ t: 'cancel', id: this.id }));
       this.channel.close();
     }
-    this.stop(new SourceError('source_left', 'closed'));
+    this.fail(new SourceError('source_left', 'closed'));
   }
 
-  private stop(err: SourceError) {
-    this.failure ??= err;
-    this.manifest?.reject(this.failure);
+  /** Ends the link with `err` (the first reason wins) and closes the channel. */
+  fail(err: SourceError): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.manifest?.reject(err);
     this.manifest = null;
-    this.kick();
+    this.expected.clear();
+    if (!this.closed) {
+      this.closed = true;
+      if (this.channel && !this.channel.closed) this.channel.close();
+    }
+    for (const l of this.endListeners.splice(0)) l(err);
   }
 
-  /** Wakes the request loop: there may be chunks to ask for (e.g. another source released some). */
-  kick() {
-    const w = this.wake;
-    this.wake = null;
-    w?.();
+  private send(text: string) {
+    try {
+      this.channel?.send(text);
+    } catch {
+      this.fail(new SourceError('source_left', 'send failed'));
+    }
+  }
+
+  private protocolError() {
+    this.dropped++;
+    if (this.dropped > MAX_PROTOCOL_ERRORS) {
+      this.fail(new SourceError('verification_failed', 'too many malformed messages'));
+    }
   }
 
   private receive(data: ChannelData) {
-    this.lastActivity = Date.now();
+    if (this.failure) return;
     if (typeof data === 'string') return this.receiveControl(data);
     const frame = data instanceof ArrayBuffer ? decodeFrame(data) : null;
-    if (!frame || frame.transfer !== this.id) {
-      this.dropped++;
-      return;
-    }
+    if (!frame || frame.transfer !== this.id) return this.protocolError();
     if (frame.kind === FrameKind.Hashes) {
       const m = this.manifest;
-      if (!m?.header?.hashes.add(frame.index, frame.payload)) {
-        this.dropped++;
-        return;
-      }
+      if (!m?.header?.hashes.add(frame.index, frame.payload)) return this.protocolError();
       if (m.header.hashes.complete) m.resolve(m.header);
       return;
     }
-    // the assembler copies the payload into the chunk buffer, so the message buffer is not kept alive
+    const e = this.expected.get(frame.index);
     const payload = frame.payload;
-    this.chain = this.chain
-      .then(() => this.onPiece(frame.index, frame.offset, payload))
-      .catch(() => {
-        this.dropped++;
-      })
-      .finally(() => this.kick());
+    if (!e || frame.offset !== e.filled || payload.length === 0 || e.filled + payload.length > e.length) {
+      return this.protocolError();
+    }
+    if (e.wanted) {
+      // copied into the chunk's own buffer: the message's ArrayBuffer is not kept alive
+      e.buffer ??= new Uint8Array(e.length);
+      e.buffer.set(payload, e.filled);
+    }
+    e.filled += payload.length;
+    if (e.wanted) this.handlers.onPiece(frame.index);
+    if (e.filled < e.length) return;
+    const bytes = e.wanted ? e.buffer : null;
+    e.copies--;
+    if (e.copies > 0) {
+      e.filled = 0;
+      e.buffer = null;
+    } else {
+      this.expected.delete(frame.index);
+    }
+    if (bytes) this.handlers.onChunk(frame.index, bytes);
   }
 
   private receiveControl(text: string) {
     const msg = decodeControl(text);
-    if (!msg || msg.id !== this.id) {
-      this.dropped++;
-      return;
-    }
-    if (
-      msg.t === 'manifest' &&
-      this.manifest &&
-      !this.manifest.header &&
-      msg.contentId === this.spec.contentId
-    ) {
+    if (!msg || msg.id !== this.id) return this.protocolError();
+    if (msg.t === 'manifest' && this.manifest && !this.manifest.header) {
+      // checked before anything is allocated: the manifest must describe exactly the listed file
+      const expectedCount = chunkCount(this.spec.size, this.spec.chunkSize);
+      if (
+        msg.contentId !== this.spec.contentId ||
+        msg.size !== this.spec.size ||
+        msg.chunkSize !== this.spec.chunkSize ||
+        msg.chunkCount !== expectedCount
+      ) {
+        this.dropped++;
+        return this.fail(new SourceError('verification_failed', 'manifest does not match the listing'));
+      }
       const header: Manifest = {
         size: msg.size,
         chunkSize: msg.chunkSize,
@@ -154,12 +236,26 @@ export class SourceLink {
       this.manifest.header = header;
       if (header.hashes.complete) this.manifest.resolve(header);
     } else if (msg.t === 'error') {
-      const code: DownloadErrorCode = msg.code === 'not_found' ? 'not_found' : 'source_left';
-      this.stop(new SourceError(code, msg.message));
+      this.fail(new SourceError(codeFor(msg.code), 'the source answered with an error'));
     } else if (msg.t === 'cancel') {
-      this.stop(new SourceError('source_left', 'cancelled by source'));
+      this.fail(new SourceError('source_left', 'cancelled by source'));
     } else {
-      this.dropped++;
+      this.protocolError();
     }
+  }
+}
+
+function codeFor(code: string): DownloadErrorCode {
+  switch (code) {
+    case 'not_found':
+      return 'not_found';
+    case 'busy':
+      return 'busy';
+    case 'timeout':
+      return 'idle';
+    case 'version':
+      return 'version';
+    default:
+      return 'source_left';
   }
 }

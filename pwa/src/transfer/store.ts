@@ -1,12 +1,14 @@
 // Where verified chunks go. Implementations write straight to disk-backed storage (OPFS or IndexedDB),
-// so a download's memory does not grow with the file.
+// so a download's memory does not grow with the file. Each download writes under its own storage key,
+// never under a library entry's: a new download of content already kept cannot touch the kept copy.
 
 export interface ChunkStore {
   /** Indices already stored from an earlier, interrupted run (to resume). */
   stored(): Promise<number[]>;
+  /** Stores one verified chunk. May take `bytes` over (its buffer can be detached afterwards). */
   write(index: number, bytes: Uint8Array): Promise<void>;
   /** All chunks are written: the whole file, backed by disk. */
   finish(type: string): Promise<Blob>;
-  /** Throws the partial download away. */
+  /** Throws the partial download away (only this download's own storage). */
   discard(): Promise<void>;
 }

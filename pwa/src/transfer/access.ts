@@ -1,0 +1,137 @@
+// Who may download what from this device. A file is served only to a device that is, with this one, a
+// member of a room in which this device shares that file. The decision is a pure function of its
+// inputs; the membership it needs comes from the tracker, cached briefly and corrected by live events.
+import type { Clock } from './clock.ts';
+
+export interface AccessRequest {
+  /** this device (null before it has an identity: it serves nothing) */
+  self: string | null;
+  /** the requesting device, as the tracker's relay named it */
+  remote: string;
+  /** the room the request names */
+  roomId: string;
+  /** rooms in which this device shares the requested content (empty for content it does not hold) */
+  sharedIn: ReadonlySet<string>;
+  /** members of `roomId` as the tracker last said, or null when unknown (not reachable, not a member) */
+  members: ReadonlySet<string> | null;
+}
+
+export function mayServe(r: AccessRequest): boolean {
+  return (
+    r.self !== null &&
+    r.remote !== r.self &&
+    r.sharedIn.has(r.roomId) &&
+    (r.members?.has(r.self) ?? false) &&
+    (r.members?.has(r.remote) ?? false)
+  );
+}
+
+/** How long a room's member list is trusted without asking again. */
+export const MEMBERS_TTL_MS = 10_000;
+/** A member we do not know yet (just joined) makes us ask again, at most this often per room. */
+const REFRESH_MIN_MS = 2000;
+
+interface Entry {
+  members: Set<string> | null;
+  at: number;
+}
+
+/**
+ * Room members as the tracker says (`GET /api/rooms/:roomId`, which answers only a member), cached for
+ * MEMBERS_TTL_MS. Live `member-left` / `member-joined` events correct the cache at once where this device
+ * follows the room. `fetchMembers` resolves null when this device is not a member (or the room is gone),
+ * and rejects when the tracker cannot be reached (then nothing is cached and access is refused).
+ */
+export class RoomMembership {
+  private readonly cache = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Promise<Set<string> | null>>();
+  /** members who left, and when: an answer fetched before that moment must not bring them back */
+  private readonly departed = new Map<string, Map<string, number>>();
+  private readonly fetchMembers: (roomId: string) => Promise<string[] | null>;
+  private readonly clock: Clock;
+
+  constructor(fetchMembers: (roomId: string) => Promise<string[] | null>, clock: Clock) {
+    this.fetchMembers = fetchMembers;
+    this.clock = clock;
+  }
+
+  /** The members of `roomId`, fresh enough to decide about `remote`; null when unknown. */
+  async members(roomId: string, remote: string): Promise<ReadonlySet<string> | null> {
+    const now = this.clock.now();
+    const e = this.cache.get(roomId);
+    const fresh = e && now - e.at < MEMBERS_TTL_MS;
+    const knowsRemote = e?.members?.has(remote) ?? false;
+    if (e && fresh && (knowsRemote || now - e.at < REFRESH_MIN_MS)) return e.members;
+    return this.refresh(roomId).catch(() => null);
+  }
+
+  memberLeft(roomId: string, peerId: string): void {
+    this.cache.get(roomId)?.members?.delete(peerId);
+    const gone = this.departed.get(roomId) ?? new Map<string, number>();
+    gone.set(peerId, this.clock.now());
+    this.departed.set(roomId, gone);
+  }
+
+  memberJoined(roomId: string, peerId: string): void {
+    this.departed.get(roomId)?.delete(peerId);
+    this.cache.get(roomId)?.members?.add(peerId);
+  }
+
+  /** This device left the room (or was removed): nothing is served there until asked again. */
+  forget(roomId: string): void {
+    this.cache.delete(roomId);
+    this.departed.delete(roomId);
+  }
+
+  private refresh(roomId: string): Promise<Set<string> | null> {
+    let p = this.inflight.get(roomId);
+    if (!p) {
+      const asked = this.clock.now();
+      p = this.fetchMembers(roomId)
+        .then((list) => {
+          const members = list ? new Set(list) : null;
+          const gone = this.departed.get(roomId);
+          for (const [peerId, at] of gone ?? []) {
+            if (at >= asked) members?.delete(peerId);
+            else gone!.delete(peerId); // the tracker's answer is newer than the event
+          }
+          this.cache.set(roomId, { members, at: this.clock.now() });
+          return members;
+        })
+        .finally(() => this.inflight.delete(roomId));
+      this.inflight.set(roomId, p);
+    }
+    return p;
+  }
+}
+
+export interface AuthorizerDeps<F> {
+  /** this device's id, once it has one */
+  self(): string | null;
+  membership: RoomMembership;
+  /** the rooms in which this device shares `contentId` (an in-memory lookup: the same cost for any id) */
+  sharedIn(contentId: string): ReadonlySet<string>;
+  /** the file itself, read only once access is granted */
+  open(contentId: string): Promise<F | null>;
+}
+
+/**
+ * The serving side's check. The room's members are looked up first, whatever the content, and "not shared
+ * in that room", "not a member" and "no such file" all end in the same null, so a request learns nothing
+ * about what this device holds elsewhere (nor, from the time it takes, whether it holds it at all).
+ */
+export function createAuthorizer<F>(
+  deps: AuthorizerDeps<F>,
+): (r: { remote: string; roomId: string; contentId: string }) => Promise<F | null> {
+  return async (r) => {
+    const members = await deps.membership.members(r.roomId, r.remote);
+    const allowed = mayServe({
+      self: deps.self(),
+      remote: r.remote,
+      roomId: r.roomId,
+      sharedIn: deps.sharedIn(r.contentId),
+      members,
+    });
+    return allowed ? deps.open(r.contentId) : null;
+  };
+}

@@ -1,0 +1,81 @@
+// What a download is asked for and how it can fail: shared by the download, its source links and the
+// engine (its own module, so those import it without importing each other).
+import { chunkCount } from '../../../worker/protocol/content.ts';
+import { TRANSFER_LIMITS } from '../../../worker/protocol/transfer.ts';
+
+export interface DownloadSpec {
+  contentId: string;
+  /** The room the file is listed in: named in `open`, a source serves only within it. */
+  roomId: string;
+  size: number;
+  chunkSize: number;
+  name: string;
+  type: string;
+}
+
+export type DownloadErrorCode =
+  | 'no_source'
+  | 'source_left'
+  | 'verification_failed'
+  | 'not_found'
+  | 'storage'
+  | 'unsupported'
+  /** the source is serving others: try again shortly */
+  | 'busy'
+  /** the source closed an idle transfer: open it again when there is work */
+  | 'idle'
+  /** the source speaks another protocol version */
+  | 'version';
+
+export class DownloadError extends Error {
+  readonly code: DownloadErrorCode;
+  constructor(code: DownloadErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Why one source stopped serving this download. */
+export class SourceError extends Error {
+  readonly code: DownloadErrorCode;
+  constructor(code: DownloadErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Whether the listing's numbers describe a file this protocol can move (checked before allocating). */
+export function isTransferable(spec: Pick<DownloadSpec, 'size' | 'chunkSize'>): boolean {
+  const { size, chunkSize } = spec;
+  return (
+    Number.isSafeInteger(size) &&
+    size >= 0 &&
+    Number.isInteger(chunkSize) &&
+    chunkSize >= 1024 &&
+    chunkSize <= 64 * 1024 * 1024 &&
+    chunkCount(size, chunkSize) <= TRANSFER_LIMITS.maxChunkCount
+  );
+}
+
+/** Plain words for each failure; never text a peer sent. */
+export function messageFor(code: DownloadErrorCode): string {
+  switch (code) {
+    case 'no_source':
+      return 'Nobody who shares this file is online right now.';
+    case 'source_left':
+    case 'idle':
+      return 'The device sending this file went away. Retry when it is back online.';
+    case 'busy':
+      return 'The devices that have this file are busy sending to others. Retry in a moment.';
+    case 'verification_failed':
+      return 'The file that arrived did not match what was shared, so it was thrown away.';
+    case 'not_found':
+      return 'The device no longer shares this file.';
+    case 'storage':
+      return 'This device cannot store the download. Free some space and retry.';
+    case 'unsupported':
+      return 'This file is too large to download in pieces this small.';
+    case 'version':
+      return 'The device that has this file runs another version of MeshDrop. Reload both apps.';
+  }
+}

@@ -1,0 +1,169 @@
+// Issue 10 item 9: downloading again a file already in the library never deletes or damages it. The real
+// engine and library over fake-indexeddb (the IndexedDB storage path) and in-memory channels.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RoomFile } from '../../worker/protocol/api.ts';
+import { Download } from '../src/transfer/download.ts';
+import { libraryStorage } from '../src/transfer/downloadStorage.ts';
+import { useDownloadsFactory } from '../src/transfer/downloadsDb.ts';
+import { type DownloadItem, TransferEngine } from '../src/transfer/engine.ts';
+import { hashChunk, rootOf } from '../src/transfer/hashing.ts';
+import { IdbChunkStore } from '../src/transfer/idbStore.ts';
+import { getFromLibrary, listLibrary, openLibraryFile, removeFromLibrary } from '../src/transfer/library.ts';
+import type { ServedFile } from '../src/transfer/server.ts';
+import {
+  digest,
+  expectExact,
+  FakeClock,
+  honestServer,
+  MemoryStore,
+  network,
+  ROOM,
+  randomBytes,
+  served,
+  settle,
+  specOf,
+} from './transferKit.ts';
+
+beforeEach(() => useDownloadsFactory(new IDBFactory()));
+
+const listing = (file: ServedFile): RoomFile => ({
+  contentId: file.contentId,
+  name: 'kept.bin',
+  path: '',
+  size: file.size,
+  type: 'application/octet-stream',
+  chunkSize: file.chunkSize,
+  addedAt: 1,
+  sources: [
+    { peerId: 'src', name: 'SRC', online: true, shareId: 's', fileName: 'kept.bin', path: '', addedAt: 1 },
+  ],
+});
+
+function engineWith(file: ServedFile, clock: FakeClock) {
+  const net = network({ src: honestServer(file, clock) });
+  let connects = 0;
+  const engine = new TransferEngine({
+    peer: { get: () => null, subscribe: () => () => {} },
+    authorize: async () => null,
+    clock,
+    storage: libraryStorage('idb'),
+    connect: (peerId) => {
+      connects++;
+      return net.connect(peerId);
+    },
+  });
+  return { engine, connects: () => connects };
+}
+
+/** Waits (moving fake time) until the engine's item for `contentId` satisfies `done`. */
+async function until(
+  engine: TransferEngine,
+  clock: FakeClock,
+  contentId: string,
+  done: (i: DownloadItem) => boolean,
+) {
+  const reached = new Promise<DownloadItem>((resolve) => {
+    const look = () => {
+      const item = engine.downloads().find((i) => i.contentId === contentId);
+      if (item && done(item)) {
+        off();
+        resolve(item);
+      }
+    };
+    const off = engine.subscribe(look);
+    look();
+  });
+  const r = await settle(reached, clock, { maxMs: 60_000 });
+  if (!('value' in r))
+    throw new Error(`item never got there: ${JSON.stringify(engine.downloads()[0]?.status)}`);
+  return r.value;
+}
+
+describe('downloading again what the library has', () => {
+  it('offers the kept copy, downloads nothing, and Cancel or a second download never touches it', async () => {
+    const clock = new FakeClock();
+    const bytes = randomBytes(3 * 1024 * 1024 + 11, 41);
+    const file = await served(bytes);
+    const { engine, connects } = engineWith(file, clock);
+    engine.download(listing(file), ROOM);
+    const first = await until(engine, clock, file.contentId, (i) => !!i.blob);
+    expect(await digest(first.blob!)).toBe(await digest(bytes));
+    expect(connects()).toBe(1);
+    const entry = await getFromLibrary(file.contentId);
+    expect(entry?.storageKey).toMatch(new RegExp(`^${file.contentId}\\.[0-9a-f]{16}$`));
+
+    // again: the library's copy is offered at once, nothing goes over the network
+    engine.download(listing(file), ROOM);
+    const again = await until(engine, clock, file.contentId, (i) => i.kept === true);
+    expect(again.status.state).toBe('done');
+    expect(await digest(again.blob!)).toBe(await digest(bytes));
+    expect(connects()).toBe(1);
+    // Cancel on it (nothing running) and a retry leave the library as it was
+    engine.cancel(file.contentId);
+    engine.retry(file.contentId);
+    await until(engine, clock, file.contentId, (i) => i.kept === true);
+    const kept = await getFromLibrary(file.contentId);
+    expect(kept).toEqual(entry);
+    expect(await digest(await openLibraryFile(kept!))).toBe(await digest(bytes));
+  });
+
+  it('a download cancelled while another copy is kept discards only its own partial storage', async () => {
+    const clock = new FakeClock();
+    const bytes = randomBytes(2 * 1024 * 1024, 42);
+    const file = await served(bytes);
+    const { engine } = engineWith(file, clock);
+    engine.download(listing(file), ROOM);
+    await until(engine, clock, file.contentId, (i) => !!i.blob);
+    const entry = (await getFromLibrary(file.contentId))!;
+    // a second partial download of the same content (e.g. from another tab) is cancelled
+    const partial = await libraryStorage('idb').partial(file.contentId, file.size, file.chunkSize);
+    expect(partial.storageKey).not.toBe(entry.storageKey);
+    await partial.store.write(0, bytes.subarray(0, file.chunkSize));
+    await partial.store.discard();
+    expect(await digest(await openLibraryFile((await getFromLibrary(file.contentId))!))).toBe(
+      await digest(bytes),
+    );
+    expect(await new IdbChunkStore(partial.storageKey).stored()).toEqual([]);
+  });
+
+  it('a library entry whose bytes are gone is downloaded again, into new storage', async () => {
+    const clock = new FakeClock();
+    const bytes = randomBytes(1024 * 1024 + 5, 43);
+    const file = await served(bytes);
+    const { engine, connects } = engineWith(file, clock);
+    engine.download(listing(file), ROOM);
+    await until(engine, clock, file.contentId, (i) => !!i.blob);
+    const entry = (await getFromLibrary(file.contentId))!;
+    await IdbChunkStore.remove(entry.storageKey!); // evicted by the browser
+    engine.dismiss(file.contentId);
+    engine.download(listing(file), ROOM);
+    const item = await until(engine, clock, file.contentId, (i) => !!i.blob && !i.kept);
+    expect(await digest(item.blob!)).toBe(await digest(bytes));
+    expect(connects()).toBe(2);
+    expect((await listLibrary()).map((e) => e.contentId)).toEqual([file.contentId]);
+    await removeFromLibrary((await getFromLibrary(file.contentId))!);
+    expect(await listLibrary()).toEqual([]);
+  });
+
+  it('a download whose every chunk is already stored finishes once a source proves the manifest (no hang)', async () => {
+    const clock = new FakeClock();
+    const bytes = randomBytes(3 * 1024 * 1024, 44);
+    const file = await served(bytes);
+    const store = new MemoryStore();
+    for (let i = 0; i < 3; i++)
+      store.chunks.set(i, bytes.slice(i * file.chunkSize, (i + 1) * file.chunkSize));
+    const net = network({ src: honestServer(file, clock) });
+    const d = new Download(specOf(file), ['src'], {
+      connect: net.connect,
+      store,
+      hashChunk,
+      rootOf,
+      clock,
+      now: clock.now,
+    } as ConstructorParameters<typeof Download>[2]);
+    await expectExact(d.start(), clock, bytes, { maxMs: 60_000 });
+    expect(d.verifiedHashes()).toEqual(file.chunkHashes);
+  });
+});

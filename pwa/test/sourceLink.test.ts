@@ -1,0 +1,89 @@
+// One source link on its own: pieces are assembled as they arrive, only where the chunk stands, only for
+// chunks asked of this source; a chunk done elsewhere is let through unkept.
+import { describe, expect, it } from 'vitest';
+import { SourceError } from '../src/transfer/downloadTypes.ts';
+import { encodeFrame, FrameKind } from '../src/transfer/frames.ts';
+import { MAX_PROTOCOL_ERRORS, SourceLink } from '../src/transfer/sourceLink.ts';
+import { channelPair } from './memoryChannel.ts';
+import {
+  FakeClock,
+  honestScript,
+  randomBytes,
+  type Script,
+  scripted,
+  served,
+  specOf,
+  ticks,
+} from './transferKit.ts';
+
+async function linked(size = 10_000, chunkSize = 4096) {
+  const file = await served(randomBytes(size, 61), chunkSize);
+  const clock = new FakeClock();
+  const chunks: [number, number[]][] = [];
+  const pieces: number[] = [];
+  const link = new SourceLink('src', specOf(file), clock, {
+    onPiece: (i) => pieces.push(i),
+    onChunk: (i, bytes) => chunks.push([i, [...bytes.subarray(0, 4)]]),
+  });
+  const [mine, theirs] = channelPair('me', 'src');
+  let script!: Script;
+  scripted(file, (s, msg) => {
+    script = s;
+    honestScript(s, msg);
+  })(theirs);
+  const manifest = link.open(mine, 5);
+  await ticks();
+  await manifest;
+  const lengthOf = (i: number) => Math.min(chunkSize, size - i * chunkSize);
+  return { file, link, chunks, pieces, script, lengthOf };
+}
+
+const frame = (s: Script, index: number, offset: number, bytes: number[] | Uint8Array) =>
+  s.sendRaw(encodeFrame(FrameKind.Piece, s.id, index, offset, Uint8Array.from(bytes)));
+
+describe('SourceLink', () => {
+  it('assembles in-order pieces of an asked-for chunk and hands over whole chunks', async () => {
+    const { link, chunks, pieces, script, lengthOf } = await linked();
+    link.request([2], lengthOf);
+    await ticks();
+    // the source answers the get itself (honest); chunk 2 is the 1808-byte tail
+    expect(chunks.map(([i]) => i)).toEqual([2]);
+    expect(pieces.length).toBeGreaterThan(0);
+    expect(link.bufferedBytes()).toBe(0);
+    // a piece for a chunk never asked of this source, a gap and an overflow are each refused and counted
+    link.request([0], lengthOf);
+    frame(script, 1, 0, [1, 2, 3]);
+    await ticks();
+    const before = link.dropped;
+    frame(script, 0, 100, [1]);
+    frame(script, 0, 4095, [1, 2]);
+    await ticks();
+    expect(link.dropped - before).toBe(2);
+  });
+
+  it('a chunk no longer wanted is let through without being kept', async () => {
+    const { link, chunks, script, lengthOf } = await linked(8192, 4096);
+    // the script answers gets honestly; forget 0 before its pieces arrive
+    link.request([0], lengthOf);
+    link.forget(0);
+    await ticks();
+    expect(chunks).toEqual([]);
+    expect(link.dropped).toBe(0);
+    expect(link.bufferedBytes()).toBe(0);
+    frame(script, 0, 0, [1]); // the whole chunk already arrived: nothing more is expected
+    await ticks();
+    expect(link.dropped).toBe(1);
+  });
+
+  it('too many malformed frames end the link', async () => {
+    const { link, script } = await linked();
+    let ended: SourceError | null = null;
+    link.onEnd((e) => {
+      ended = e;
+    });
+    for (let i = 0; i <= MAX_PROTOCOL_ERRORS; i++) script.sendRaw(new ArrayBuffer(3));
+    await ticks();
+    expect(ended).toBeInstanceOf(SourceError);
+    expect(ended!.code).toBe('verification_failed');
+  });
+});

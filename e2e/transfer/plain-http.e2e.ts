@@ -1,5 +1,6 @@
 // Downloads on a plain-http LAN origin: no secure context, so no OPFS; chunks go to IndexedDB.
-//   2. the edge sizes and a 20 MiB file arrive byte for byte, saved through a normal browser download
+//   2. the edge sizes and a 20 MiB file arrive byte for byte, saved through a normal browser download;
+//      downloading one again offers the kept copy at once
 //   6. with nobody online to send it, a download fails in plain words; Retry works once the sharer is back
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, Lan } from '../lan/index.ts';
@@ -95,6 +96,19 @@ describe.skipIf(skip)('downloading between devices (plain http, IndexedDB)', () 
         suggestedFilename: fx.name,
       });
     }
+    // downloading again what the library holds (IndexedDB: it used to hang): the kept copy, at once
+    const again = small[3]!;
+    await clickDownload(bob.page, again);
+    const row = downloadRowOf(bob.page, again);
+    await row
+      .and(bob.page.locator('[data-state="done"]'))
+      .filter({ hasText: 'Already on this device' })
+      .waitFor({ timeout: 10_000 });
+    expect(await saveAndHash(bob.page, row, again.name)).toEqual({
+      sha256: again.sha256,
+      size: again.size,
+      suggestedFilename: again.name,
+    });
     console.log(`[time] journey 2: ${elapsed(t0)}`);
   });
 

@@ -177,6 +177,9 @@ export interface EngineItem {
   sources: string[];
   /** the engine handed over the finished file (it is in the library) */
   hasBlob: boolean;
+  timedOut: number;
+  /** the last message a source sent that was dropped, and why */
+  lastDropped?: string;
   error?: { code: string; message: string };
 }
 
@@ -192,6 +195,8 @@ export async function engineItem(page: Page, contentId: string): Promise<EngineI
         rejectedChunks: number;
         dropped: number;
         sources: string[];
+        timedOut: number;
+        lastDropped?: string;
         error?: { code: string; message: string };
       };
     }
@@ -210,6 +215,8 @@ export async function engineItem(page: Page, contentId: string): Promise<EngineI
       dropped: s.dropped,
       sources: s.sources,
       hasBlob: item.blob !== undefined,
+      timedOut: s.timedOut,
+      ...(s.lastDropped ? { lastDropped: s.lastDropped } : {}),
       ...(s.error ? { error: s.error } : {}),
     };
   }, contentId);

@@ -93,9 +93,14 @@ function device(
 ) {
   const clock = new FakeClock();
   const opened: string[] = [];
-  const membership = new RoomMembership(async (roomId) => members[roomId] ?? null, clock);
+  const asked: string[] = [];
+  const membership = new RoomMembership(async (roomId) => {
+    asked.push(roomId);
+    return members[roomId] ?? null;
+  }, clock);
   const authorize = createAuthorizer<ServedFile>({
     self: () => ME,
+    rooms: () => new Set(Object.values(files).flatMap((f) => f.rooms)),
     membership,
     sharedIn: (contentId) => new Set(files[contentId]?.rooms ?? []),
     open: async (contentId) => {
@@ -104,7 +109,7 @@ function device(
     },
   });
   const server = new TransferServer({ authorize, clock });
-  return { server, opened, membership };
+  return { server, opened, membership, asked };
 }
 
 async function ask(server: TransferServer, remote: string, roomId: string, contentId: string) {
@@ -142,6 +147,21 @@ describe('the serving side answers only within a shared room', () => {
     ]);
     // the file itself was never read for the refused requests
     expect(opened).toEqual([inA.contentId, inB.contentId]);
+  });
+
+  it('a room where this device shares nothing is refused without asking the tracker', async () => {
+    const file = await served(randomBytes(2048, 54), 1024);
+    const { server, asked } = device({ [file.contentId]: { file, rooms: [A] } }, { [A]: [ME, 'bob'] });
+    const made: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const room = `madeup${'abcdefghijklmnopqrst'[i]}`.padEnd(26, 'z');
+      made.push(room);
+      expect((await ask(server, 'mallory', room, file.contentId)).got[0]).toMatchObject({
+        code: 'not_found',
+      });
+    }
+    expect(new Set(made).size).toBe(20);
+    expect(asked).toEqual([]);
   });
 
   it('a member removed from the room loses the transfer it had running', async () => {

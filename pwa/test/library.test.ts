@@ -10,7 +10,13 @@ import { useDownloadsFactory } from '../src/transfer/downloadsDb.ts';
 import { type DownloadItem, TransferEngine } from '../src/transfer/engine.ts';
 import { hashChunk, rootOf } from '../src/transfer/hashing.ts';
 import { IdbChunkStore } from '../src/transfer/idbStore.ts';
-import { getFromLibrary, listLibrary, openLibraryFile, removeFromLibrary } from '../src/transfer/library.ts';
+import {
+  getFromLibrary,
+  listLibrary,
+  openLibraryFile,
+  partialFor,
+  removeFromLibrary,
+} from '../src/transfer/library.ts';
 import type { ServedFile } from '../src/transfer/server.ts';
 import {
   digest,
@@ -145,6 +151,27 @@ describe('downloading again what the library has', () => {
     expect((await listLibrary()).map((e) => e.contentId)).toEqual([file.contentId]);
     await removeFromLibrary((await getFromLibrary(file.contentId))!);
     expect(await listLibrary()).toEqual([]);
+  });
+
+  it('a failed download keeps its partial storage to resume; dismissing it gives the storage back', async () => {
+    const clock = new FakeClock();
+    const file = await served(randomBytes(4096, 45), 1024);
+    const engine = new TransferEngine({
+      peer: { get: () => null, subscribe: () => () => {} },
+      authorize: async () => null,
+      clock,
+      storage: libraryStorage('idb'),
+      connect: () => Promise.reject(new Error('offline')),
+    });
+    engine.download(listing(file), ROOM);
+    await until(engine, clock, file.contentId, (i) => i.status.state === 'failed');
+    const kept = await partialFor(file.contentId, 'idb');
+    expect(await partialFor(file.contentId, 'idb')).toEqual(kept); // the same partial, to resume into
+    await new IdbChunkStore(kept.storageKey).write(0, new Uint8Array(1024));
+    engine.dismiss(file.contentId);
+    await settle(new Promise((r) => setTimeout(r, 20)), clock);
+    expect(await new IdbChunkStore(kept.storageKey).stored()).toEqual([]);
+    expect((await partialFor(file.contentId, 'idb')).storageKey).not.toBe(kept.storageKey);
   });
 
   it('a download whose every chunk is already stored finishes once a source proves the manifest (no hang)', async () => {

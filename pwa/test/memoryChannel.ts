@@ -59,10 +59,10 @@ export function channelPair(aName: string, bName: string, bytesPerTick = 256 * 1
         for (const h of closeHandlers) h();
       },
     };
-    // the simulated link moves `bytesPerTick` per macrotask to the other end
+    // the simulated link moves `bytesPerTick` per macrotask (setImmediate: no 1 ms timer clamp) to the other end
     function pump() {
       pumping = true;
-      setTimeout(() => {
+      setImmediate(() => {
         let budget = bytesPerTick;
         while (queue.length > 0 && budget > 0 && !closed) {
           const d = queue.shift()!;
@@ -74,7 +74,7 @@ export function channelPair(aName: string, bName: string, bytesPerTick = 256 * 1
         lowWaiters = lowWaiters.filter((x) => buffered > x.low);
         if (queue.length > 0 && !closed) pump();
         else pumping = false;
-      }, 0);
+      });
     }
     return end;
   };

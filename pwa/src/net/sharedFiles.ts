@@ -49,6 +49,16 @@ class SharedFiles {
     return new Set([...(entry?.rooms.values() ?? []), ...(entry?.staged ?? [])]);
   }
 
+  /** Every room this page shares something in. */
+  allRooms(): Set<string> {
+    const rooms = new Set<string>();
+    for (const entry of this.byContent.values()) {
+      for (const r of entry.rooms.values()) rooms.add(r);
+      for (const r of entry.staged) rooms.add(r);
+    }
+    return rooms;
+  }
+
   getByShareId(shareId: string): SharedEntry | undefined {
     for (const entry of this.byContent.values()) if (entry.shareIds.has(shareId)) return entry;
     return undefined;

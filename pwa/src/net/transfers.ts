@@ -43,6 +43,11 @@ export function startTransfers(session: Session): TransferEngine {
     peer: currentPeer(session),
     authorize: createAuthorizer({
       self: () => session.identity.get()?.peerId ?? null,
+      rooms: () => {
+        const rooms = sharedFiles.allRooms();
+        for (const inLibrary of libraryRooms.values()) for (const r of inLibrary) rooms.add(r);
+        return rooms;
+      },
       membership: access,
       sharedIn: (contentId) =>
         new Set([...sharedFiles.roomsOf(contentId), ...(libraryRooms.get(contentId) ?? [])]),

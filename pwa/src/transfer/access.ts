@@ -108,6 +108,8 @@ export class RoomMembership {
 export interface AuthorizerDeps<F> {
   /** this device's id, once it has one */
   self(): string | null;
+  /** rooms in which this device shares anything: nobody is asked about any other room */
+  rooms(): ReadonlySet<string>;
   membership: RoomMembership;
   /** the rooms in which this device shares `contentId` (an in-memory lookup: the same cost for any id) */
   sharedIn(contentId: string): ReadonlySet<string>;
@@ -116,14 +118,18 @@ export interface AuthorizerDeps<F> {
 }
 
 /**
- * The serving side's check. The room's members are looked up first, whatever the content, and "not shared
- * in that room", "not a member" and "no such file" all end in the same null, so a request learns nothing
- * about what this device holds elsewhere (nor, from the time it takes, whether it holds it at all).
+ * The serving side's check. "Not shared in that room", "not a member" and "no such file" all end in the
+ * same null, so a request learns nothing about what this device holds elsewhere. Which path was taken is
+ * chosen without looking at the content: a room where this device shares nothing is refused at once (so
+ * a peer naming made-up rooms cannot make it call the tracker or grow its cache), and in any other room
+ * the members are looked up whatever the content id. The time taken can tell whether this device shares
+ * something in the named room, never what.
  */
 export function createAuthorizer<F>(
   deps: AuthorizerDeps<F>,
 ): (r: { remote: string; roomId: string; contentId: string }) => Promise<F | null> {
   return async (r) => {
+    if (!deps.rooms().has(r.roomId)) return null;
     const members = await deps.membership.members(r.roomId, r.remote);
     const allowed = mayServe({
       self: deps.self(),

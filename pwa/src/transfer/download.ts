@@ -49,6 +49,8 @@ export interface DownloadStatus {
   timedOut: number;
   /** Most bytes held at once in partly received and unverified chunks. */
   peakBuffered: number;
+  /** The last message dropped from a source, and why (diagnostics). */
+  lastDropped?: string;
   error?: { code: DownloadErrorCode; message: string };
 }
 
@@ -81,6 +83,7 @@ export class Download {
   private readonly meter = new SpeedMeter();
   private bytes = 0;
   private droppedGone = 0;
+  private lastDropped: string | undefined;
   private timedOut = 0;
   private queuedBytes = 0;
   private peakBuffered = 0;
@@ -112,7 +115,11 @@ export class Download {
   status(): DownloadStatus {
     const now = this.clock.now();
     let dropped = this.droppedGone;
-    for (const l of this.links.values()) dropped += l.dropped;
+    let lastDropped = this.lastDropped;
+    for (const l of this.links.values()) {
+      dropped += l.dropped;
+      if (l.lastDropped) lastDropped = `${l.peerId}: ${l.lastDropped}`;
+    }
     return {
       state: this.state,
       progress: snapshot(this.bytes, this.spec.size, this.meter.speed(now)),
@@ -121,6 +128,7 @@ export class Download {
       dropped,
       timedOut: this.timedOut,
       peakBuffered: this.peakBuffered,
+      ...(lastDropped ? { lastDropped } : {}),
       ...(this.error ? { error: this.error } : {}),
     };
   }
@@ -225,6 +233,7 @@ export class Download {
     if (this.links.get(peerId) === link) this.links.delete(peerId);
     this.ready.delete(link);
     this.droppedGone += link.dropped;
+    if (link.lastDropped) this.lastDropped = `${peerId}: ${link.lastDropped}`;
     this.scheduler.release(peerId);
     if (this.isOver() || this.state === 'finishing') return;
     if (err.code === 'busy' || err.code === 'idle') {

@@ -1,6 +1,7 @@
 // What a download is asked for and how it can fail: shared by the download, its source links and the
 // engine (its own module, so those import it without importing each other).
 import { chunkCount } from '../../../worker/protocol/content.ts';
+import { CONTENT_ID_PATTERN } from '../../../worker/protocol/ids.ts';
 import { TRANSFER_LIMITS } from '../../../worker/protocol/transfer.ts';
 
 export interface DownloadSpec {
@@ -44,10 +45,12 @@ export class SourceError extends Error {
   }
 }
 
-/** Whether the listing's numbers describe a file this protocol can move (checked before allocating). */
-export function isTransferable(spec: Pick<DownloadSpec, 'size' | 'chunkSize'>): boolean {
+/** Whether the listing describes a file this protocol can move (checked before allocating anything). */
+export function isTransferable(spec: Pick<DownloadSpec, 'contentId' | 'size' | 'chunkSize'>): boolean {
   const { size, chunkSize } = spec;
   return (
+    // it names the partial file on disk: only ever 64 hex digits, whatever a listing says
+    CONTENT_ID_PATTERN.test(spec.contentId) &&
     Number.isSafeInteger(size) &&
     size >= 0 &&
     Number.isInteger(chunkSize) &&

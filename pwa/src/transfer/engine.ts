@@ -4,10 +4,13 @@
 // calls download/cancel/retry and watches observables.
 import type { DataConnection, Peer } from 'peerjs';
 import type { RoomFile } from '../../../worker/protocol/api.ts';
+import { TRANSFER_LIMITS } from '../../../worker/protocol/transfer.ts';
 import { type Channel, fromDataConnection } from './channel.ts';
 import { type Clock, systemClock } from './clock.ts';
-import { Download, type DownloadStatus, SourceError } from './download.ts';
+import { Download, type DownloadStatus, messageFor, SourceError } from './download.ts';
 import { type DownloadStorage, libraryStorage, type PartialStorage } from './downloadStorage.ts';
+import { isTransferable } from './downloadTypes.ts';
+import { PerKeyGate } from './gate.ts';
 import { hashChunk, rootOf } from './hashing.ts';
 import { type GuardedPeer, InboundGuard, TRANSFER_LABEL } from './inbound.ts';
 import type { LibraryEntry } from './library.ts';
@@ -57,7 +60,11 @@ export class TransferEngine {
   private readonly storage: DownloadStorage;
   private readonly server: TransferServer;
   private readonly guard: InboundGuard;
+  /** connections this device has open to each source (it serves only so many transfers per device) */
+  private readonly perSource = new PerKeyGate(TRANSFER_LIMITS.maxTransfersPerRemote);
   private readonly running = new Map<string, Download>();
+  /** each download's storage, until it finished or was dismissed */
+  private readonly partials = new Map<string, PartialStorage>();
   /** downloads between the click and their Download (looking for a kept copy, opening storage) */
   private readonly starting = new Map<string, { cancelled: boolean }>();
   private items: DownloadItem[] = [];
@@ -176,8 +183,12 @@ export class TransferEngine {
     this.server.revoke(remote, roomId);
   }
 
+  /** Takes the item off the list; a download given up on also gives back its partial storage. */
   dismiss(contentId: string): void {
     if (this.running.has(contentId) || this.starting.has(contentId)) return;
+    const partial = this.partials.get(contentId);
+    this.partials.delete(contentId);
+    if (partial && !this.itemOf(contentId)?.blob) void partial.store.discard().catch(() => undefined);
     this.items = this.items.filter((i) => i.contentId !== contentId);
     this.emit();
   }
@@ -193,16 +204,18 @@ export class TransferEngine {
       const status = idleStatus('done', file.size, file.size);
       return this.update(contentId, { status, blob: kept.blob, kept: true });
     }
+    const failed = (code: 'storage' | 'unsupported') => {
+      const status = idleStatus('failed', 0, file.size);
+      status.error = { code, message: messageFor(code) };
+      this.update(contentId, { status });
+    };
+    // nothing is created on disk for a listing no transfer could satisfy
+    if (!isTransferable(file)) return failed('unsupported');
     let partial: PartialStorage;
     try {
       partial = await this.storage.partial(contentId, file.size, file.chunkSize);
     } catch {
-      const status = idleStatus('failed', 0, file.size);
-      status.error = {
-        code: 'storage',
-        message: 'This device cannot store the download. Free some space and retry.',
-      };
-      return this.update(contentId, { status });
+      return failed('storage');
     }
     if (ticket.cancelled) return void partial.store.discard().catch(() => undefined);
     const me = this.deps.peer.get()?.id;
@@ -214,7 +227,7 @@ export class TransferEngine {
       { contentId, roomId, size: file.size, chunkSize: file.chunkSize, name: file.name, type: file.type },
       sources,
       {
-        connect: (peerId) => (this.deps.connect ?? this.connect)(peerId),
+        connect: (peerId) => this.connect(peerId),
         store: partial.store,
         hashChunk,
         rootOf,
@@ -222,6 +235,7 @@ export class TransferEngine {
       },
     );
     this.running.set(contentId, d);
+    this.partials.set(contentId, partial);
     this.starting.delete(contentId);
     d.onChange((status) => this.update(contentId, { status }));
     this.update(contentId, { status: d.status() });
@@ -240,7 +254,21 @@ export class TransferEngine {
     this.detach = this.guard.attach(peer as unknown as GuardedPeer);
   }
 
-  private connect = (peerId: string): Promise<Channel> => {
+  /** Opens a transfer channel to `peerId`, waiting while as many as it serves at once are open already. */
+  private connect = async (peerId: string): Promise<Channel> => {
+    const release = await this.perSource.acquire(peerId);
+    try {
+      const channel = await (this.deps.connect ?? this.open)(peerId);
+      channel.onClose(release);
+      if (channel.closed) release();
+      return channel;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  };
+
+  private open = (peerId: string): Promise<Channel> => {
     const peer = this.deps.peer.get();
     if (!peer || peer.disconnected) return Promise.reject(new Error('not connected to the tracker'));
     return new Promise((resolve, reject) => {
@@ -287,6 +315,7 @@ export class TransferEngine {
     }
     // only now: a new click before the library knows the file would start a second download
     if (this.running.get(file.contentId) === d) this.running.delete(file.contentId);
+    this.partials.delete(file.contentId);
     this.update(file.contentId, { blob });
     if (entry) this.deps.onFinished?.(entry, blob);
   }

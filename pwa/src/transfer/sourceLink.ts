@@ -44,6 +44,8 @@ export class SourceLink {
   readonly peerId: string;
   /** Malformed or unexpected frames and messages from this source. */
   dropped = 0;
+  /** What the last of them was (for diagnostics). */
+  lastDropped: string | null = null;
   /** Why the link ended, once it has. */
   failure: SourceError | null = null;
   private readonly spec: DownloadSpec;
@@ -171,7 +173,8 @@ export class SourceLink {
     }
   }
 
-  private protocolError() {
+  private protocolError(why: string) {
+    this.lastDropped = why;
     this.dropped++;
     if (this.dropped > MAX_PROTOCOL_ERRORS) {
       this.fail(new SourceError('verification_failed', 'too many malformed messages'));
@@ -182,17 +185,23 @@ export class SourceLink {
     if (this.failure) return;
     if (typeof data === 'string') return this.receiveControl(data);
     const frame = data instanceof ArrayBuffer ? decodeFrame(data) : null;
-    if (!frame || frame.transfer !== this.id) return this.protocolError();
+    if (!frame || frame.transfer !== this.id)
+      return this.protocolError(
+        `frame ${frame ? frame.transfer : 'bad'} vs ${this.id} ${data instanceof ArrayBuffer} ${typeof data} ${(data as { constructor?: { name?: string } })?.constructor?.name}`,
+      );
     if (frame.kind === FrameKind.Hashes) {
       const m = this.manifest;
-      if (!m?.header?.hashes.add(frame.index, frame.payload)) return this.protocolError();
+      if (!m?.header?.hashes.add(frame.index, frame.payload))
+        return this.protocolError('hashes out of place');
       if (m.header.hashes.complete) m.resolve(m.header);
       return;
     }
     const e = this.expected.get(frame.index);
     const payload = frame.payload;
     if (!e || frame.offset !== e.filled || payload.length === 0 || e.filled + payload.length > e.length) {
-      return this.protocolError();
+      return this.protocolError(
+        `piece ${frame.index}@${frame.offset}+${payload.length} expected ${e ? `${e.filled}/${e.length}` : 'none'} [${[...this.expected.keys()]}]`,
+      );
     }
     if (e.wanted) {
       // copied into the chunk's own buffer: the message's ArrayBuffer is not kept alive
@@ -215,7 +224,8 @@ export class SourceLink {
 
   private receiveControl(text: string) {
     const msg = decodeControl(text);
-    if (!msg || msg.id !== this.id) return this.protocolError();
+    if (!msg) return this.protocolError('malformed control message');
+    if (msg.id !== this.id) return this.protocolError(`${msg.t} of transfer ${msg.id}`);
     if (msg.t === 'manifest' && this.manifest && !this.manifest.header) {
       // checked before anything is allocated: the manifest must describe exactly the listed file
       const expectedCount = chunkCount(this.spec.size, this.spec.chunkSize);
@@ -240,7 +250,7 @@ export class SourceLink {
     } else if (msg.t === 'cancel') {
       this.fail(new SourceError('source_left', 'cancelled by source'));
     } else {
-      this.protocolError();
+      this.protocolError(`unexpected ${msg.t}`);
     }
   }
 }

@@ -1,6 +1,7 @@
 // Writes download chunks into the Origin Private File System with a synchronous access handle: the
 // fastest way to put bytes on disk in a browser, and only available inside a dedicated worker.
-// Files are named by content id, never by anything a user or another device chose.
+// Files are named by storage key (a content id and a random suffix), never by anything a user or another
+// device chose; any other name is refused.
 import type { OpfsReply, OpfsRequest } from '../transfer/opfsProtocol.ts';
 
 // the page's DOM typings describe `self` as a Window; in this worker it is a dedicated worker scope
@@ -17,6 +18,8 @@ interface SyncHandle {
 }
 
 const handles = new Map<string, SyncHandle>();
+/** `<contentId>` (library entries from before storage keys) or `<contentId>.<16 hex>`. */
+const STORAGE_KEY = /^[0-9a-f]{64}(\.[0-9a-f]{16})?$/;
 
 async function handleFor(name: string): Promise<SyncHandle> {
   let h = handles.get(name);
@@ -33,6 +36,7 @@ scope.onmessage = async (event: MessageEvent<OpfsRequest>) => {
   const req = event.data;
   const reply = (r: OpfsReply) => scope.postMessage(r);
   try {
+    if (!STORAGE_KEY.test(req.name)) throw new Error('not a storage key');
     if (req.op === 'write') {
       const h = await handleFor(req.name);
       let written = 0;

@@ -139,6 +139,16 @@ const KNOWN_FAILURES: DownloadErrorCode[] = [
   'idle',
 ];
 
+/** A source that answers `open` with `onOpen` and every `get` with `onGet` (one generated run). */
+function fuzzer(file: ServedFile, bytes: Uint8Array, onOpen: Move[], onGet: Move[]) {
+  counts.downloadRuns++;
+  return scripted(file, (s, msg) => {
+    const moves = msg.t === 'open' ? onOpen : msg.t === 'get' ? onGet : [];
+    for (const m of moves) play(s, m, file, bytes);
+    counts.download += moves.length;
+  });
+}
+
 describe('fuzzing the transfer protocol', { timeout: 300_000 }, () => {
   it('hostile frames beside an honest source: the download still ends with exact bytes', async () => {
     const bytes = randomBytes(20 * 1024 + 5, 71);
@@ -150,16 +160,8 @@ describe('fuzzing the transfer protocol', { timeout: 300_000 }, () => {
         fc.array(move, { maxLength: 10 }),
         fc.boolean(),
         async (onOpen, onGet, hostileFirst) => {
-          counts.downloadRuns++;
           const clock = new FakeClock();
-          const net = network({
-            fuzz: scripted(file, (s, msg) => {
-              const moves = msg.t === 'open' ? onOpen : msg.t === 'get' ? onGet : [];
-              for (const m of moves) play(s, m, file, bytes);
-              counts.download += moves.length;
-            }),
-            good: honestServer(file, clock),
-          });
+          const net = network({ fuzz: fuzzer(file, bytes, onOpen, onGet), good: honestServer(file, clock) });
           const d = newDownload(file, hostileFirst ? ['fuzz', 'good'] : ['good', 'fuzz'], net.connect, clock);
           const r = await settle(d.start(), clock, { stepMs: 50, maxMs: 120_000 });
           expect(r).toMatchObject({ ok: true });
@@ -180,17 +182,10 @@ describe('fuzzing the transfer protocol', { timeout: 300_000 }, () => {
         fc.array(move, { minLength: 1, maxLength: 30 }),
         fc.array(move, { maxLength: 10 }),
         async (onOpen, onGet) => {
-          counts.downloadRuns++;
           const clock = new FakeClock();
-          const net = network({
-            fuzz: scripted(file, (s, msg) => {
-              const moves = msg.t === 'open' ? onOpen : msg.t === 'get' ? onGet : [];
-              for (const m of moves) play(s, m, file, bytes);
-              counts.download += moves.length;
-            }),
-          });
+          const net = network({ fuzz: fuzzer(file, bytes, onOpen, onGet) });
           const d = newDownload(file, ['fuzz'], net.connect, clock);
-          const r = await settle(d.start(), clock, { stepMs: 250, maxMs: 300_000 });
+          const r = await settle(d.start(), clock, { stepMs: 1000, maxMs: 300_000 });
           expect(r, 'the download ends').not.toHaveProperty('timeout');
           if ('value' in r) expect(await digest(r.value)).toBe(expected);
           else expect(KNOWN_FAILURES).toContain(d.status().error?.code);

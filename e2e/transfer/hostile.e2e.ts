@@ -278,10 +278,6 @@ describe.skipIf(skip)('hostile peers against a real app', () => {
   }, async () => {
     const t0 = Date.now();
     const fx = set.all.find((f) => f.name === 'wanted 6 MiB.bin')!;
-    await ctx.bob.page
-      .getByRole('button', { name: `Dismiss ${fx.name}` })
-      .click()
-      .catch(() => undefined);
     await clickDownload(ctx.bob.page, fx);
     const row = downloadRowOf(ctx.bob.page, fx);
     await row.filter({ hasText: 'Already on this device' }).waitFor({ timeout: 10_000 });

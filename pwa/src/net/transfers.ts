@@ -10,7 +10,7 @@ import { systemClock } from '../transfer/clock.ts';
 import { TransferEngine } from '../transfer/engine.ts';
 import { getFromLibrary, type LibraryEntry, listLibrary, openLibraryFile } from '../transfer/library.ts';
 import type { ServedFile } from '../transfer/server.ts';
-import { ApiError } from './api.ts';
+import { ApiError, isOffline } from './api.ts';
 import { Observable } from './observable.ts';
 import type { Session } from './session.ts';
 import { sharedFiles } from './sharedFiles.ts';
@@ -78,6 +78,10 @@ export function startTransfers(session: Session): TransferEngine {
   };
   session.identity.subscribe(offerLibrary);
   session.api.reachability.subscribe(offerLibrary);
+  session.api.reachability.subscribe(() => {
+    if (session.api.reachability.get() === 'reachable' && unshared.size > 0)
+      void shareBack(session, [...unshared.values()]);
+  });
   offerLibrary();
   return engine;
 }
@@ -148,21 +152,36 @@ export function roomEventForTransfers(roomId: string, event: LiveEvent): void {
   }
 }
 
+/** Library files the tracker could not be told about (it was away): offered again when it is back. */
+const unshared = new Map<string, LibraryEntry>();
+
 /** Registers library files as shares in their rooms (idempotent on the tracker), grouped per room. */
 async function shareBack(session: Session, entries: LibraryEntry[]): Promise<void> {
   const byRoom = new Map<string, LibraryEntry[]>();
   for (const e of entries) byRoom.set(e.roomId, [...(byRoom.get(e.roomId) ?? []), e]);
   for (const [roomId, list] of byRoom) {
-    const files = list.map((e) => ({
-      contentId: e.contentId,
-      size: e.size,
-      name: e.name,
-      type: e.type,
-      chunkSize: e.chunkSize,
-      ...(e.path ? { path: e.path } : {}),
-    }));
-    for (let i = 0; i < files.length; i += 100) {
-      await session.api.createShares(roomId, files.slice(i, i + 100)).catch(() => undefined);
+    for (let i = 0; i < list.length; i += 100) {
+      const batch = list.slice(i, i + 100);
+      const files = batch.map((e) => ({
+        contentId: e.contentId,
+        size: e.size,
+        name: e.name,
+        type: e.type,
+        chunkSize: e.chunkSize,
+        ...(e.path ? { path: e.path } : {}),
+      }));
+      await session.api.createShares(roomId, files).then(
+        () => {
+          for (const e of batch) unshared.delete(e.contentId);
+        },
+        (error: unknown) => {
+          // refused (no longer a member...): nothing to retry; unreachable: when it is back
+          for (const e of batch) {
+            if (isOffline(error)) unshared.set(e.contentId, e);
+            else unshared.delete(e.contentId);
+          }
+        },
+      );
     }
   }
 }

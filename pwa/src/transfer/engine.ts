@@ -60,6 +60,7 @@ export class TransferEngine {
   private readonly storage: DownloadStorage;
   private readonly server: TransferServer;
   private readonly guard: InboundGuard;
+  private readonly served = new WeakSet<object>();
   /** connections this device has open to each source (it serves only so many transfers per device) */
   private readonly perSource = new PerKeyGate(TRANSFER_LIMITS.maxTransfersPerRemote);
   private readonly running = new Map<string, Download>();
@@ -95,7 +96,11 @@ export class TransferEngine {
     });
     this.guard = new InboundGuard(this.clock, (conn) => {
       const c = conn as DataConnection;
-      c.on('open', () => this.server.attach(fromDataConnection(c, maxMessageSize(c))));
+      c.on('open', () => {
+        if (this.served.has(c)) return; // one server per connection, whatever peerjs emits
+        this.served.add(c);
+        this.server.attach(fromDataConnection(c, maxMessageSize(c)));
+      });
     });
     deps.peer.subscribe(() => this.attach(deps.peer.get()));
     this.attach(deps.peer.get());

@@ -137,6 +137,7 @@ export class TransferServer {
   private active = 0;
   private readonly perRemote = new Map<string, number>();
   private readonly attached = new Set<Attached>();
+  private readonly channels = new WeakSet<Channel>();
   private readonly options: ServerOptions;
   private readonly clock: Clock;
   private readonly limits: ServerLimits;
@@ -158,6 +159,9 @@ export class TransferServer {
   }
 
   attach(channel: Channel): void {
+    // serving one channel twice would send everything twice (and the downloader would drop us)
+    if (this.channels.has(channel)) return;
+    this.channels.add(channel);
     const a: Attached = {
       channel,
       transfers: new Map(),

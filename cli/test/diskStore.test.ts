@@ -137,7 +137,7 @@ describe('a download into the disk store', () => {
     const hash = await hashBlob(blob, { chunkSize: CHUNK });
     const requested: number[] = [];
     const server = new TransferServer({
-      lookup: (id) => (id === hash.contentId ? { ...hash, blob, name: 'file.bin' } : null),
+      authorize: (r) => (r.contentId === hash.contentId ? { ...hash, blob, name: 'file.bin' } : null),
       // the seam sees every chunk the source sends: what the downloader asked for
       tamper: (_, index, b) => {
         requested.push(index);
@@ -159,7 +159,14 @@ describe('a download into the disk store', () => {
       addedAt: 0,
       sources: [],
     };
-    const plan = { file, outDir: dir, target: join(dir, 'file.bin'), overwrite: false, sources: ['src'] };
+    const plan = {
+      file,
+      roomId: 'r'.repeat(26),
+      outDir: dir,
+      target: join(dir, 'file.bin'),
+      overwrite: false,
+      sources: ['src'],
+    };
     const out = new Output({ stderr: memoryStream(false), stdout: memoryStream(false) });
     return { requested, connect, plan, out };
   }

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { DataConnection } from 'peerjs';
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../pwa/src/transfer/clock.ts';
 import { encodeControl } from '../../pwa/src/transfer/control.ts';
 import { Download } from '../../pwa/src/transfer/download.ts';
 import { hashChunk, rootOf } from '../../pwa/src/transfer/hashing.ts';
@@ -51,9 +52,16 @@ describe('a hostile source', () => {
       );
     });
     const d = new Download(
-      { contentId: 'c'.repeat(64), size: 10 * 1024, chunkSize: 1024, name: 'x', type: '' },
+      {
+        contentId: 'c'.repeat(64),
+        roomId: 'r'.repeat(26),
+        size: 10 * 1024,
+        chunkSize: 1024,
+        name: 'x',
+        type: '',
+      },
       ['hostile'],
-      { connect: async () => nodeChannel(conn), store: nothingStored, hashChunk, rootOf, now: Date.now },
+      { connect: async () => nodeChannel(conn), store: nothingStored, hashChunk, rootOf, clock: systemClock },
     );
     await expect(d.start()).rejects.toThrow();
     expect(d.status().state).toBe('failed');

@@ -113,7 +113,7 @@ function device(
 }
 
 async function ask(server: TransferServer, remote: string, roomId: string, contentId: string) {
-  const [me, them] = channelPair(remote, ME);
+  const [me, them] = channelPair(remote, ME, 256 * 1024, 'immediate');
   server.attach(them);
   const got: ControlMessage[] = [];
   me.onMessage((d) => {

@@ -81,7 +81,7 @@ describe('many downloads from one source', () => {
       clock,
       storage: libraryStorage('idb'),
       connect: async () => {
-        const [mine, theirs] = channelPair('me', 'alice');
+        const [mine, theirs] = channelPair('me', 'alice', 256 * 1024, 'immediate');
         server.attach(theirs);
         peak = Math.max(peak, ++open);
         mine.onClose(() => open--);

@@ -9,7 +9,18 @@ export interface End extends Channel {
   sent: number;
 }
 
-export function channelPair(aName: string, bName: string, bytesPerTick = 256 * 1024): [End, End] {
+/**
+ * `pace`: 'timer' moves data once per setTimeout(0) (about a millisecond: time for the other side's disk
+ * and hashing to keep up, as on a real link); 'immediate' once per setImmediate (fast, for tests whose
+ * clock is fake anyway).
+ */
+export function channelPair(
+  aName: string,
+  bName: string,
+  bytesPerTick = 256 * 1024,
+  pace: 'timer' | 'immediate' = 'timer',
+): [End, End] {
+  const later = (fn: () => void) => (pace === 'immediate' ? setImmediate(fn) : setTimeout(fn, 0));
   const make = (remote: string): End & { deliver?: (d: ChannelData) => void; fireClose?: () => void } => {
     const messageHandlers: ((d: ChannelData) => void)[] = [];
     const closeHandlers: (() => void)[] = [];
@@ -59,10 +70,10 @@ export function channelPair(aName: string, bName: string, bytesPerTick = 256 * 1
         for (const h of closeHandlers) h();
       },
     };
-    // the simulated link moves `bytesPerTick` per macrotask (setImmediate: no 1 ms timer clamp) to the other end
+    // the simulated link moves `bytesPerTick` per macrotask to the other end
     function pump() {
       pumping = true;
-      setImmediate(() => {
+      later(() => {
         let budget = bytesPerTick;
         while (queue.length > 0 && budget > 0 && !closed) {
           const d = queue.shift()!;

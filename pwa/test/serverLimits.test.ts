@@ -19,7 +19,7 @@ interface Client {
 }
 
 function client(server: TransferServer, remote: string): Client {
-  const [me, them] = channelPair(remote, 'source');
+  const [me, them] = channelPair(remote, 'source', 256 * 1024, 'immediate');
   server.attach(them);
   const c: Client = {
     channel: me,

@@ -25,7 +25,7 @@ async function linked(size = 10_000, chunkSize = 4096) {
     onPiece: (i) => pieces.push(i),
     onChunk: (i, bytes) => chunks.push([i, [...bytes.subarray(0, 4)]]),
   });
-  const [mine, theirs] = channelPair('me', 'src');
+  const [mine, theirs] = channelPair('me', 'src', 256 * 1024, 'immediate');
   let script!: Script;
   scripted(file, (s, msg) => {
     script = s;

@@ -226,7 +226,7 @@ describe('fuzzing the transfer protocol', { timeout: 300_000 }, () => {
           const endOf = (remote: string) => {
             let me = ends.get(remote);
             if (me) return me;
-            const [mine, theirs] = channelPair(remote, 'src');
+            const [mine, theirs] = channelPair(remote, 'src', 256 * 1024, 'immediate');
             server.attach(theirs);
             me = mine;
             ends.set(remote, me);

@@ -192,7 +192,7 @@ export function network(sources: Record<string, TransferServer | ((remoteEnd: Ch
   const connect: Connect = async (peerId) => {
     const s = sources[peerId];
     if (!s) throw new Error('offline');
-    const pair = channelPair('me', peerId);
+    const pair = channelPair('me', peerId, 256 * 1024, 'immediate');
     channels.push(pair);
     if (s instanceof TransferServer) s.attach(pair[1]);
     else s(pair[1]);

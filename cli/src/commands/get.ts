@@ -61,12 +61,19 @@ export async function getCommand(
   }
   if (todo.length > 0) {
     // others may try to fetch from this device while it is online: they hear `not_found` at once
-    const server = new TransferServer({ lookup: () => null });
+    const server = new TransferServer({ authorize: () => null });
     const online = await goOnline(ctx, session, 'get', acceptTransfers(server));
     const fetchOne = async (p: Planned) => {
       const { file } = p.picked;
       const sources = await onlineSources(session, link.roomId, file, me, options.wait ?? 0, signal);
-      const plan = { file, outDir, target: p.target, overwrite: options.overwrite ?? false, sources };
+      const plan = {
+        file,
+        roomId: link.roomId,
+        outDir,
+        target: p.target,
+        overwrite: options.overwrite ?? false,
+        sources,
+      };
       return fetchFile(plan, { connect: (peerId) => connectTo(online.peer(), peerId), out: ctx.out, signal });
     };
     try {

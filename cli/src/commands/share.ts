@@ -4,7 +4,10 @@
 // are back when `share` runs again.
 import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { roomMembersFrom } from '../../../pwa/src/net/roomMembers.ts';
 import { formatSize } from '../../../pwa/src/state/format.ts';
+import { createAuthorizer, RoomMembership } from '../../../pwa/src/transfer/access.ts';
+import { systemClock } from '../../../pwa/src/transfer/clock.ts';
 import { TransferServer, type UploadInfo } from '../../../pwa/src/transfer/server.ts';
 import type { Context } from '../context.ts';
 import { CliError } from '../errors.ts';
@@ -42,8 +45,15 @@ export async function shareCommand(
   await sharing.hashAll(files, signal);
 
   const names = new MemberNames(ctx, link.origin, link.roomId);
+  // served only in this room, to its members (the tracker says who they are), like the app does
   const server = new TransferServer({
-    lookup: served.lookup,
+    authorize: createAuthorizer({
+      self: () => session.knownDevice?.peerId ?? null,
+      rooms: () => new Set([link.roomId]),
+      membership: new RoomMembership(roomMembersFrom(session.api), systemClock),
+      sharedIn: (contentId) => new Set(served.has(contentId) ? [link.roomId] : []),
+      open: served.lookup,
+    }),
     onUploadChange: (u) => reportUpload(ctx, u, names),
   });
   // serve first, then list: a downloader that hears of a file at once must find it served

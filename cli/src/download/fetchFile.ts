@@ -3,6 +3,7 @@
 // Ctrl+C keeps what is written (the store's `keep`), it never cancels: cancelling would delete it.
 
 import type { Channel } from '../../../pwa/src/transfer/channel.ts';
+import { systemClock } from '../../../pwa/src/transfer/clock.ts';
 import { Download, DownloadError } from '../../../pwa/src/transfer/download.ts';
 import { hashChunk, rootOf } from '../../../pwa/src/transfer/hashing.ts';
 import type { RoomFile } from '../../../worker/protocol/api.ts';
@@ -20,6 +21,8 @@ const MAX_REPAIRS = 2;
 
 export interface FetchPlan {
   file: RoomFile;
+  /** the room the file is listed in (a source serves only within it) */
+  roomId: string;
   outDir: string;
   target: string;
   overwrite: boolean;
@@ -107,13 +110,14 @@ async function fetchOnce(plan: FetchPlan, deps: FetchDeps): Promise<Attempt> {
   download = new Download(
     {
       contentId: file.contentId,
+      roomId: plan.roomId,
       size: file.size,
       chunkSize: file.chunkSize,
       name: file.name,
       type: file.type,
     },
     plan.sources,
-    { connect: deps.connect, store, hashChunk, rootOf, now: deps.now ?? Date.now },
+    { connect: deps.connect, store, hashChunk, rootOf, clock: systemClock },
   );
   const bar = progressBar(deps.out, file.name, file.size, deps.now);
   const seen = new Set<string>();

@@ -50,6 +50,10 @@ export class ServedFiles {
     return entry;
   }
 
+  has(contentId: string): boolean {
+    return this.byContent.has(contentId);
+  }
+
   lookup = async (contentId: string): Promise<ServedFile | null> => {
     for (const entry of this.byContent.get(contentId) ?? []) {
       const now = await stampOf(entry.abs).catch(() => null);

@@ -10,8 +10,9 @@ import { systemClock } from '../transfer/clock.ts';
 import { TransferEngine } from '../transfer/engine.ts';
 import { getFromLibrary, type LibraryEntry, listLibrary, openLibraryFile } from '../transfer/library.ts';
 import type { ServedFile } from '../transfer/server.ts';
-import { ApiError, isOffline } from './api.ts';
+import { isOffline } from './api.ts';
 import { Observable } from './observable.ts';
+import { roomMembersFrom } from './roomMembers.ts';
 import type { Session } from './session.ts';
 import { sharedFiles } from './sharedFiles.ts';
 
@@ -26,16 +27,7 @@ export function transferEngine(): TransferEngine {
 
 export function startTransfers(session: Session): TransferEngine {
   if (engine) return engine;
-  membership = new RoomMembership(async (roomId) => {
-    try {
-      return (await session.api.getRoom(roomId)).members.map((m) => m.peerId);
-    } catch (error) {
-      // not a member (any more), or the room is gone: nobody is served in it from here
-      if (error instanceof ApiError && (error.code === 'not_member' || error.code === 'room_not_found'))
-        return null;
-      throw error;
-    }
-  }, systemClock);
+  membership = new RoomMembership(roomMembersFrom(session.api), systemClock);
   const access = membership;
   void refreshLibraryRooms();
   libraryVersion.subscribe(() => void refreshLibraryRooms());

@@ -224,6 +224,12 @@ export class SourceLink {
 
   private receiveControl(text: string) {
     const msg = decodeControl(text);
+    // the first thing a source says is its manifest (or why not): anything else there, and it is done
+    const awaitingManifest = this.manifest !== null && this.manifest.header === null;
+    if (awaitingManifest && (!msg || msg.id !== this.id || msg.t === 'get' || msg.t === 'open')) {
+      this.dropped++;
+      return this.fail(new SourceError('verification_failed', 'no valid manifest'));
+    }
     if (!msg) return this.protocolError('malformed control message');
     if (msg.id !== this.id) return this.protocolError(`${msg.t} of transfer ${msg.id}`);
     if (msg.t === 'manifest' && this.manifest && !this.manifest.header) {

@@ -2,6 +2,7 @@
 import { AutoRouter, type IRequest } from 'itty-router';
 import type { Env } from './env.ts';
 import { errorJson, toErrorResponse } from './lib/errors.ts';
+import { isApiPath, secured } from './lib/secure.ts';
 import { connectLive } from './rooms/liveSocket.ts';
 import { listRoomFiles } from './routes/listRoomFiles.ts';
 import { getConfig, health } from './routes/meta.ts';
@@ -63,5 +64,9 @@ router
   .all('/peerjs/peerjs/peers', methodNotAllowed);
 
 export default {
-  fetch: (request: Request, env: Env, ctx: ExecutionContext) => router.fetch(request, env, ctx),
+  // every response, the app's assets included, carries the security headers; everything but the API and
+  // the relay is the app, from the asset store with its SPA fallback
+  fetch: secured((request, env, ctx) =>
+    isApiPath(new URL(request.url).pathname) ? router.fetch(request, env, ctx) : env.ASSETS.fetch(request),
+  ),
 } satisfies ExportedHandler<Env>;

@@ -1,85 +1,84 @@
-// `npm start`: build the PWA, apply D1 migrations (idempotent), run `wrangler dev` on the LAN and print
-// the addresses (with a QR code) that phones on the same network can open.
+// `npm start`: run the tracker on this laptop for the devices on its network.
 //
-// Options: --ip <addr> (default 0.0.0.0), --port <n> (default $PORT or 8787),
-//          --persist-to <dir> (default .wrangler/state), --no-build (serve the existing pwa/dist).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// One `wrangler dev` (one D1 state) listens on loopback only; the front (front.ts) owns the public ports:
+// HTTPS with a certificate from this laptop's own CA (tls.ts) and plain http, both passing everything,
+// WebSockets included, to that one wrangler. The terminal shows the HTTPS address and the trust page
+// with QR codes; the build's and wrangler's output go to a log file unless --verbose.
+//
+// Options (after `--`):
+//   --ip <addr>          listen on this address only (default 0.0.0.0: every interface)
+//   --port <n>           plain-http port (default $PORT or 8787)
+//   --https-port <n>     HTTPS port (default $HTTPS_PORT or 8443)
+//   --no-https           plain http only, as before HTTPS existed (no CA, no trust page)
+//   --persist-to <dir>   local state (default .wrangler/state)
+//   --no-build           serve the existing pwa/dist
+//   --no-lobby           no lobby room on this tracker
+//   --reset              delete the local state (catalog, identities, certificates) first, after asking
+//   --yes                answer yes to --reset's question (for scripts)
+//   --verbose            show the build's and wrangler's output instead of logging it
+import type { ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import QRCode from 'qrcode';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-// run the tools' entry points with this very Node: their `#!/usr/bin/env node` could find an older one
-const tool = (path: string) => [process.execPath, join(root, 'node_modules', path)] as const;
-const WRANGLER = tool('wrangler/bin/wrangler.js');
-const VITE = tool('vite/bin/vite.js');
+import { isPermittedIp, lanAddresses, permittedDnsNames, serverNames, shortHostname } from './addresses.ts';
+import { renderBanner } from './banner.ts';
+import { exited, QUIET_ENV, ROOT, signalGroup, spawnTool, VITE, WRANGLER } from './children.ts';
+import { type Front, startFront } from './front.ts';
+import { ensureStateDir, resetState, startLogPath } from './localState.ts';
+import { ensureTls } from './tls.ts';
 
 const { values } = parseArgs({
   options: {
     ip: { type: 'string', default: '0.0.0.0' },
     port: { type: 'string', default: process.env.PORT ?? '8787' },
-    'persist-to': { type: 'string', default: join(root, '.wrangler/state') },
+    'https-port': { type: 'string', default: process.env.HTTPS_PORT ?? '8443' },
+    'no-https': { type: 'boolean', default: false },
+    'persist-to': { type: 'string', default: join(ROOT, '.wrangler/state') },
     'no-build': { type: 'boolean', default: false },
+    'no-lobby': { type: 'boolean', default: false },
+    reset: { type: 'boolean', default: false },
+    yes: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
   },
 });
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`start: --port/PORT must be a port number, got "${values.port}"`);
-  process.exit(2);
+
+function portOf(text: string | undefined, what: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    console.error(`start: ${what} must be a port number, got "${text}"`);
+    process.exit(2);
+  }
+  return n;
 }
+const port = portOf(values.port, '--port/PORT');
+const https = !values['no-https'];
+const httpsPort = portOf(values['https-port'], '--https-port/HTTPS_PORT');
 const persistTo = resolve(values['persist-to']);
+const verbose = values.verbose;
 // a contract local load tests rely on: MESHDROP_RATE_LIMITS=off lifts the tracker's rate limits
 const rateLimitsOff = process.env.MESHDROP_RATE_LIMITS === 'off';
-
-// wrangler must not phone home: no metrics, no Request.cf download. Everything stays on this machine.
-const env = {
-  ...process.env,
-  WRANGLER_SEND_METRICS: 'false',
-  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-  CI: 'true',
-};
+const env = { ...process.env, ...QUIET_ENV, CI: 'true' };
 
 let child: ChildProcess | null = null;
+let front: Front | null = null;
 let stopping = false;
-
-/** Runs a command in its own process group so that stopping it also stops whatever it spawned. */
-function run(cmd: string, args: string[], opts: { pipe?: boolean } = {}): ChildProcess {
-  child = spawn(cmd, args, {
-    cwd: root,
-    env,
-    detached: true,
-    stdio: ['ignore', opts.pipe ? 'pipe' : 'inherit', 'inherit'],
-  });
-  return child;
-}
-
-function finished(proc: ChildProcess): Promise<number> {
-  return new Promise((done) => proc.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0))));
-}
 
 function stop(signal: NodeJS.Signals) {
   if (stopping) return;
   stopping = true;
+  void front?.close();
   const proc = child;
   if (!proc?.pid || proc.exitCode !== null) process.exit(0);
-  const group = -proc.pid;
-  try {
-    process.kill(group, signal);
-  } catch {}
+  signalGroup(proc, signal);
   // workerd children that ignore SIGTERM are not left holding the port
   setTimeout(() => {
-    try {
-      process.kill(group, 'SIGKILL');
-    } catch {}
+    signalGroup(proc, 'SIGKILL');
     process.exit(0);
   }, 5000).unref();
   proc.on('exit', () => {
-    try {
-      process.kill(group, 'SIGKILL');
-    } catch {}
+    signalGroup(proc, 'SIGKILL');
     process.exit(0);
   });
 }
@@ -92,51 +91,126 @@ setInterval(() => {
   if (process.ppid !== parent) stop('SIGTERM');
 }, 1000).unref();
 
-async function step(what: string, cmd: string, args: string[]) {
-  const code = await finished(run(cmd, args));
+async function confirmReset(): Promise<boolean> {
+  if (values.yes) return true;
+  if (!process.stdin.isTTY) {
+    console.error('start: --reset deletes the local state; add --yes to confirm without a question.');
+    return false;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(
+    `This deletes the catalog (devices, rooms, shares) and this laptop's certificates in ${persistTo}.\n` +
+      'Every device will have to trust the new certificate again. Delete? [y/N] ',
+  );
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+if (values.reset) {
+  if (!(await confirmReset())) {
+    console.log('Nothing deleted.');
+    process.exit(1);
+  }
+  const gone = resetState(persistTo);
+  console.log(gone.length ? `Deleted ${gone.join(', ')}.` : 'There was no local state to delete.');
+}
+
+ensureStateDir(persistTo);
+const logPath = startLogPath(persistTo);
+writeFileSync(logPath, `--- npm start ${new Date().toISOString()}\n`, { flag: 'a' });
+const recent: string[] = [];
+
+/** A child's line: to the terminal with --verbose, to the log file otherwise; errors are always shown. */
+function output(line: string) {
+  recent.push(line);
+  if (recent.length > 40) recent.shift();
+  if (verbose) return;
+  appendFileSync(logPath, `${line}\n`);
+  if (/\[ERROR\]/.test(line)) console.error(line);
+}
+
+function fail(what: string, code: number): never {
+  if (!verbose) console.error(`--- last lines of ${logPath} ---\n${recent.join('\n')}`);
+  console.error(`start: ${what} failed (exit ${code})`);
+  void front?.close();
+  process.exit(code || 1);
+}
+
+async function step(what: string, cmd: readonly [string, string], args: string[]) {
+  child = spawnTool(cmd, args, { env, onLine: output, echo: verbose });
+  const code = await exited(child);
   if (stopping) return;
-  if (code !== 0) {
-    console.error(`start: ${what} failed (exit ${code})`);
-    process.exit(code);
-  }
+  if (code !== 0) fail(what, code);
 }
 
-function lanUrls(): string[] {
-  if (values.ip !== '0.0.0.0') return [`http://${values.ip}:${port}/`];
-  const urls = [`http://localhost:${port}/`];
-  for (const addrs of Object.values(networkInterfaces())) {
-    for (const a of addrs ?? [])
-      if (a.family === 'IPv4' && !a.internal) urls.push(`http://${a.address}:${port}/`);
-  }
-  return urls;
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((done, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port: free } = srv.address() as { port: number };
+      srv.close(() => done(free));
+    });
+    srv.on('error', reject);
+  });
 }
 
-async function announce() {
-  const urls = lanUrls();
-  console.log('\nMeshDrop is running. Open it on this computer or on a phone on the same network:');
-  for (const u of urls) console.log(`  ${u}`);
-  const lan = urls.find((u) => !u.includes('localhost'));
-  if (lan) console.log(await QRCode.toString(lan, { type: 'terminal', small: true }));
-  if (rateLimitsOff)
-    console.log(
-      'WARNING: rate limits are OFF (MESHDROP_RATE_LIMITS=off). Use this only for local load tests.',
-    );
-  console.log('Stop with Ctrl+C.\n');
+// ---- certificates and the front, first: a busy port fails now, not after the build ----
+
+const host = shortHostname();
+const everywhere = values.ip === '0.0.0.0';
+const addresses = everywhere ? lanAddresses() : [values.ip];
+const names = serverNames(addresses, host);
+const tls = https ? await ensureTls(persistTo, names, host) : null;
+// the address phones open: one the certificate covers when serving HTTPS
+const lanHost = (https ? addresses.find(isPermittedIp) : undefined) ?? addresses[0] ?? null;
+const lanIsSecure = https && lanHost !== null && isPermittedIp(lanHost);
+const urlHost = (h: string) => (h.includes(':') ? `[${h}]` : h);
+const upstreamPort = await freeLoopbackPort();
+try {
+  front = await startFront({
+    host: values.ip,
+    httpPort: port,
+    upstreamPort,
+    ...(tls && {
+      https: {
+        port: httpsPort,
+        key: tls.serverKeyPem,
+        cert: tls.serverCertPem,
+        trust: {
+          caName: tls.caName,
+          caFingerprint: tls.caFingerprint,
+          caPem: tls.caCertPem,
+          caDer: tls.caCertDer,
+          names,
+          fallbackHost: lanHost ?? 'localhost',
+          scope: `private network addresses, localhost, .local names and ${permittedDnsNames(host).at(-1)}`,
+        },
+      },
+    }),
+  });
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  console.error(
+    code === 'EADDRINUSE'
+      ? `start: port ${port}${https ? ` or ${httpsPort}` : ''} is already in use (another npm start?). Choose others with --port/--https-port.`
+      : `start: cannot listen on ${values.ip}: ${String(error)}`,
+  );
+  process.exit(2);
 }
+
+// ---- build, migrations, wrangler ----
 
 if (!values['no-build'])
-  await step('building the PWA', VITE[0], [VITE[1], 'build', '--config', join(root, 'pwa/vite.config.ts')]);
-if (!existsSync(join(root, 'pwa/dist/index.html'))) {
+  await step('building the PWA', VITE, ['build', '--config', join(ROOT, 'pwa/vite.config.ts')]);
+if (!existsSync(join(ROOT, 'pwa/dist/index.html'))) {
   // --no-build with nothing built yet: serve a note rather than refuse to start
-  mkdirSync(join(root, 'pwa/dist'), { recursive: true });
+  mkdirSync(join(ROOT, 'pwa/dist'), { recursive: true });
   writeFileSync(
-    join(root, 'pwa/dist/index.html'),
+    join(ROOT, 'pwa/dist/index.html'),
     '<!doctype html><title>MeshDrop</title><p>Run npm start to build the app.',
   );
 }
-mkdirSync(persistTo, { recursive: true });
-await step('applying D1 migrations', WRANGLER[0], [
-  WRANGLER[1],
+await step('applying D1 migrations', WRANGLER, [
   'd1',
   'migrations',
   'apply',
@@ -146,15 +220,22 @@ await step('applying D1 migrations', WRANGLER[0], [
   persistTo,
 ]);
 
-const dev = run(
-  WRANGLER[0],
+const vars = [
+  // this tracker serves a LAN from a laptop; settings meant only for local runs depend on it
+  'TRACKER_MODE:lan',
+  ...(rateLimitsOff ? ['RATE_LIMITS:off'] : []),
+  ...(values['no-lobby'] ? ['LOBBY:off'] : []),
+  ...(lanIsSecure ? [`LAN_HTTPS_PORT:${httpsPort}`] : []),
+];
+const dev = spawnTool(
+  WRANGLER,
   [
-    WRANGLER[1],
     'dev',
+    // loopback only: the LAN reaches it through the front, which stamps the real peer address
     '--ip',
-    values.ip,
+    '127.0.0.1',
     '--port',
-    String(port),
+    String(upstreamPort),
     '--persist-to',
     persistTo,
     '--inspector-port',
@@ -162,20 +243,50 @@ const dev = run(
     '--show-interactive-dev-session=false',
     '--log-level',
     'info',
-    // this tracker serves a LAN from a laptop; settings meant only for local runs depend on it
-    '--var',
-    'TRACKER_MODE:lan',
-    ...(rateLimitsOff ? ['--var', 'RATE_LIMITS:off'] : []),
+    ...vars.flatMap((v) => ['--var', v]),
   ],
-  { pipe: true },
+  { env, onLine: output, echo: verbose },
 );
-let announced = false;
-dev.stdout?.on('data', (chunk: Buffer) => {
-  process.stdout.write(chunk);
-  if (!announced && /Ready on/i.test(chunk.toString())) {
-    announced = true;
-    void announce();
+child = dev;
+
+async function waitHealthy(): Promise<boolean> {
+  while (dev.exitCode === null && !stopping) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${upstreamPort}/api/health`, {
+        signal: AbortSignal.timeout(2000),
+      });
+      if (r.ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
   }
-});
-const code = await finished(dev);
-if (!stopping) process.exit(code);
+  return false;
+}
+
+if (await waitHealthy()) {
+  const rel = relative(process.cwd(), logPath);
+  console.log(
+    await renderBanner(
+      {
+        lanUrl: lanHost
+          ? lanIsSecure
+            ? `https://${urlHost(lanHost)}:${httpsPort}/`
+            : `http://${urlHost(lanHost)}:${port}/`
+          : null,
+        trustUrl: lanIsSecure && lanHost ? `http://${urlHost(lanHost)}:${port}/trust` : null,
+        localUrl: tls ? `https://localhost:${httpsPort}/` : `http://localhost:${port}/`,
+        plainUrl: lanIsSecure && lanHost ? `http://${urlHost(lanHost)}:${port}/` : null,
+        caFingerprint: tls?.caFingerprint ?? null,
+        newCa: tls?.created.ca ?? false,
+        uncovered: https ? names.uncovered : [],
+        logPath: verbose ? null : rel.startsWith('..') ? logPath : rel,
+        rateLimitsOff,
+        lobby: !values['no-lobby'],
+      },
+      process.stdout.columns || 100,
+    ),
+  );
+}
+const code = await exited(dev);
+if (!stopping) fail('wrangler dev', code);

@@ -1,0 +1,71 @@
+// Child processes of `npm start` and `npm run deploy`: the project's own tools run with this very Node,
+// each in its own process group (stopping it stops whatever it spawned, workerd included), their output
+// scanned line by line and sent either to the terminal or to a log file.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+// run the tools' entry points with this very Node: their `#!/usr/bin/env node` could find an older one
+const tool = (path: string) => [process.execPath, join(ROOT, 'node_modules', path)] as const;
+export const WRANGLER = tool('wrangler/bin/wrangler.js');
+export const VITE = tool('vite/bin/vite.js');
+
+/** wrangler must not phone home from a laptop on a LAN: no metrics, no Request.cf download. */
+export const QUIET_ENV: Record<string, string> = {
+  WRANGLER_SEND_METRICS: 'false',
+  WRANGLER_SEND_ERROR_REPORTS: 'false',
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  NO_UPDATE_NOTIFIER: '1',
+};
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Receives every line the child prints (stdout and stderr). */
+  onLine?: (line: string) => void;
+  /** Where the raw output goes: the terminal, or nowhere (onLine sees it either way). */
+  echo?: boolean;
+}
+
+export function spawnTool(
+  cmd: readonly [string, string],
+  args: string[],
+  options: RunOptions = {},
+): ChildProcess {
+  const child = spawn(cmd[0], [cmd[1], ...args], {
+    cwd: ROOT,
+    env: options.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream?.on('data', (chunk: Buffer) => {
+      if (options.echo) (stream === child.stderr ? process.stderr : process.stdout).write(chunk);
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) options.onLine?.(line);
+    });
+    stream?.on('end', () => {
+      if (rest) options.onLine?.(rest);
+      rest = '';
+    });
+  }
+  return child;
+}
+
+/** Resolves with the exit code (1 when killed by a signal). */
+export function exited(child: ChildProcess): Promise<number> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((done) => child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0))));
+}
+
+export function signalGroup(child: ChildProcess | null, signal: NodeJS.Signals): void {
+  if (!child?.pid) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}

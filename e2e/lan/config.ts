@@ -18,6 +18,8 @@ export const NS_PREFIX = 'mdlan-';
 export const RECORD_DIR = '/tmp/meshdrop-e2e';
 
 export const TRACKER_PORT = 8787;
+// HTTPS from the tracker's local CA (npm start's default https port)
+export const TRACKER_HTTPS_PORT = 8443;
 export const TRACKER_HOST_OCTET = 1;
 export const FIRST_DEVICE_OCTET = 11;
 // hosts without a browser (lan.addHost), e.g. the command-line peer

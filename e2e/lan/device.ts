@@ -1,11 +1,11 @@
 // One device on the LAN: a real headless Chromium in its own namespace with a
 // profile that survives kill()/restart(), like a phone whose tab crashed.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS, MAX_BROWSERS, NS_PREFIX } from './config.ts';
-import { sleep, withTimeout } from './exec.ts';
+import { run, sleep, withTimeout } from './exec.ts';
 import type { Host } from './netns.ts';
 import {
   cutHost,
@@ -19,9 +19,12 @@ import { isAlive, parentOf, signal } from './procs.ts';
 import { writeChromiumWrapper } from './wrapper.ts';
 
 export interface DeviceOptions {
-  // treat the tracker origin as a secure context (service worker, OPFS,
-  // crypto.subtle); defaults to the tracker's `secure` setting
+  // open the tracker's HTTPS origin (a secure context: service worker, OPFS,
+  // crypto.subtle) instead of plain http; defaults to the tracker's `secure`
   secure?: boolean;
+  // trust the tracker's CA, as a phone that followed the trust page does
+  // (default true); false shows what an untrusting browser gets
+  trustCa?: boolean;
   // page to open on the tracker origin after launch; null stays on about:blank
   path?: string | null;
   // keep Chromium's mDNS (.local) host candidates instead of raw LAN addresses
@@ -40,6 +43,9 @@ export interface DeviceSlot {
   host: Host;
   runDir: string;
   origin: string;
+  secureOrigin: string;
+  // the tracker's CA certificate, once a tracker with HTTPS has started
+  caPath(): string | undefined;
   secureDefault: boolean;
   // enforce the browser limit across the whole LAN
   acquireBrowser(device: Device): void;
@@ -54,6 +60,8 @@ export class Device {
   private readonly opts: DeviceOptions;
   private readonly slot: DeviceSlot;
   private readonly profileDir: string;
+  // HOME of the browser: its NSS database (~/.pki/nssdb) holds the CA it trusts
+  private readonly homeDir: string;
   private readonly wrapperPath: string;
   private ctx: BrowserContext | undefined;
   private currentPage: Page | undefined;
@@ -67,6 +75,7 @@ export class Device {
     this.ns = slot.host.ns;
     const base = join(slot.runDir, `device-${slot.host.bridgePort}`);
     this.profileDir = join(base, 'profile');
+    this.homeDir = join(base, 'home');
     this.wrapperPath = join(base, 'chromium.sh');
     this.logPath = join(base, 'console.log');
     mkdirSync(this.profileDir, { recursive: true });
@@ -75,6 +84,15 @@ export class Device {
 
   get secure(): boolean {
     return this.opts.secure ?? this.slot.secureDefault;
+  }
+
+  get trustsCa(): boolean {
+    return this.opts.trustCa ?? true;
+  }
+
+  /** The tracker origin this device opens: HTTPS when secure, plain http otherwise. */
+  get origin(): string {
+    return this.secure ? this.slot.secureOrigin : this.slot.origin;
   }
 
   get page(): Page {
@@ -96,11 +114,12 @@ export class Device {
   }
 
   url(path = '/'): string {
-    return new URL(path, this.slot.origin).href;
+    return new URL(path, this.origin).href;
   }
 
   async launch(): Promise<void> {
     if (this.ctx) throw new Error(`device ${this.name} is already running`);
+    await this.prepareTrust();
     await waitForBrowserSlot();
     this.slot.acquireBrowser(this);
     try {
@@ -108,6 +127,7 @@ export class Device {
         executablePath: this.wrapperPath,
         headless: true,
         args: this.chromiumArgs(),
+        env: { ...process.env, HOME: this.homeDir },
         // our LAN handlers tear browsers down in order; Playwright's would race them
         handleSIGINT: false,
         handleSIGTERM: false,
@@ -128,9 +148,21 @@ export class Device {
     if (path !== null) await page.goto(this.url(path));
   }
 
+  // What a person does on the trust page, done the Linux way: the tracker's CA
+  // goes into this browser's own NSS database (Chromium reads ~/.pki/nssdb).
+  // Nothing else makes the HTTPS origin work: no flag, no ignored errors.
+  private async prepareTrust(): Promise<void> {
+    const db = join(this.homeDir, '.pki', 'nssdb');
+    mkdirSync(db, { recursive: true });
+    if (!existsSync(join(db, 'cert9.db')))
+      await run('certutil', ['-N', '-d', `sql:${db}`, '--empty-password']);
+    const ca = this.slot.caPath();
+    if (!this.secure || !this.trustsCa || ca === undefined || !existsSync(ca)) return;
+    await run('certutil', ['-A', '-d', `sql:${db}`, '-n', 'meshdrop-lan-ca', '-t', 'C,,', '-i', ca]);
+  }
+
   private chromiumArgs(): string[] {
     const args: string[] = [...CHROMIUM_FLAGS];
-    if (this.secure) args.push(`--unsafely-treat-insecure-origin-as-secure=${this.slot.origin}`);
     // without this Chromium hides host addresses behind random .local names
     if (!this.opts.mdns) args.push('--disable-features=WebRtcHideLocalIpsWithMdns');
     return [...args, ...(this.opts.args ?? [])];
@@ -158,7 +190,7 @@ export class Device {
   // address; the page must be on the tracker origin (same-origin, no CORS)
   async api(method: string, path: string, body?: unknown, bearer?: string): Promise<ApiResponse> {
     const url = this.url(path);
-    if (new URL(this.page.url()).origin !== this.slot.origin) {
+    if (new URL(this.page.url()).origin !== this.origin) {
       throw new Error(
         `device ${this.name} is on ${this.page.url()}, not the tracker origin; call goto() first`,
       );

@@ -27,7 +27,7 @@ const ourProcesses = (runId: string): string => {
 
 describe.skipIf(skip)('test LAN harness', () => {
   let lan: Lan;
-  let alice: Device; // secure context
+  let alice: Device; // secure context: HTTPS from the tracker's CA, which her browser trusts
   let bob: Device; // plain http
   const pids: number[] = [];
 
@@ -47,10 +47,10 @@ describe.skipIf(skip)('test LAN harness', () => {
   it('serves the tracker page to each device from its own LAN address', async () => {
     expect(lan.trackerOrigin).toBe(`http://10.99.${lan.octet}.1:8787`);
     expect([alice.ip, bob.ip]).toEqual([`10.99.${lan.octet}.11`, `10.99.${lan.octet}.12`]);
-    for (const d of [alice, bob]) {
-      expect(d.page.url()).toBe(`${lan.trackerOrigin}/`);
-      expect(await d.page.title()).toBe('stand-in tracker');
-    }
+    expect(lan.trackerSecureOrigin).toBe(`https://10.99.${lan.octet}.1:8443`);
+    expect(alice.page.url()).toBe(`${lan.trackerSecureOrigin}/`);
+    expect(bob.page.url()).toBe(`${lan.trackerOrigin}/`);
+    for (const d of [alice, bob]) expect(await d.page.title()).toBe('stand-in tracker');
     const echo = await bob.api('POST', '/api/echo', { hello: 'tracker' }, 'secret-token');
     expect(echo).toEqual({
       status: 200,
@@ -59,7 +59,7 @@ describe.skipIf(skip)('test LAN harness', () => {
     expect((await lan.trackerApi('GET', '/api/health')).status).toBe(200);
   });
 
-  it('makes the tracker origin a secure context only with secure: true', async () => {
+  it('makes the tracker origin a secure context only with secure: true (real HTTPS, no flag)', async () => {
     const features = (d: Device) =>
       d.page.evaluate(() => ({
         secure: isSecureContext,

@@ -11,6 +11,7 @@ import {
   MAX_BROWSERS,
   NS_PREFIX,
   TRACKER_HOST_OCTET,
+  TRACKER_HTTPS_PORT,
   TRACKER_PORT,
 } from './config.ts';
 import type { ApiResponse, DeviceOptions } from './device.ts';
@@ -96,8 +97,14 @@ export class Lan {
     return TRACKER_PORT;
   }
 
+  /** Plain http: what `trackerApi` uses, and devices started with `secure: false`. */
   get trackerOrigin(): string {
     return `http://${this.trackerIp}:${TRACKER_PORT}`;
+  }
+
+  /** HTTPS with the tracker's own CA: what devices started with `secure: true` open. */
+  get trackerSecureOrigin(): string {
+    return `https://${this.trackerIp}:${TRACKER_HTTPS_PORT}`;
   }
 
   get tracker(): Tracker {
@@ -123,7 +130,13 @@ export class Lan {
 
   async startTracker(opts: TrackerOptions = {}): Promise<Tracker> {
     if (this.currentTracker) throw new Error('tracker already started; use restartTracker()');
-    const tracker = new Tracker(this.trackerHost.ns, this.trackerIp, TRACKER_PORT, this.runDir, opts);
+    const tracker = new Tracker(
+      this.trackerHost.ns,
+      this.trackerIp,
+      { http: TRACKER_PORT, https: TRACKER_HTTPS_PORT },
+      this.runDir,
+      opts,
+    );
     this.currentTracker = tracker;
     await tracker.start();
     return tracker;
@@ -173,6 +186,8 @@ export class Lan {
         host,
         runDir: this.runDir,
         origin: this.trackerOrigin,
+        secureOrigin: this.trackerSecureOrigin,
+        caPath: () => this.currentTracker?.caPath,
         secureDefault: this.currentTracker?.secure ?? false,
         acquireBrowser(d) {
           if (lan.browsers.size >= MAX_BROWSERS) throw new Error(`at most ${MAX_BROWSERS} browsers at once`);

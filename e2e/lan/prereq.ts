@@ -11,6 +11,8 @@ function findReason(): string | undefined {
   for (const tool of ['ip', 'tc']) {
     if (runSync('sh', ['-c', `command -v ${tool}`]).code !== 0) return `\`${tool}\` (iproute2) not found`;
   }
+  // devices trust the tracker's CA through their own NSS database
+  if (runSync('sh', ['-c', 'command -v certutil']).code !== 0) return '`certutil` (libnss3-tools) not found';
   try {
     accessSync(CHROMIUM_BIN, constants.X_OK);
   } catch {

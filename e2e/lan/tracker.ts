@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { tlsPaths } from '../../worker/scripts/localState.ts';
 import { NODE_BIN, REPO_ROOT } from './config.ts';
 import { sleep, withTimeout } from './exec.ts';
 import { namespacePids } from './netns.ts';
@@ -13,8 +14,13 @@ import { isAlive, signal } from './procs.ts';
 export interface TrackerCommandContext {
   ip: string;
   port: number;
+  httpsPort: number;
   stateDir: string;
   secure: boolean;
+  /** Serve HTTPS from the local CA next to plain http (false: `--no-https`). */
+  https: boolean;
+  /** Offer the LAN lobby (false: `--no-lobby`). */
+  lobby: boolean;
 }
 
 // argv of the tracker; [0] is the executable. Runs with cwd = repo root.
@@ -25,16 +31,22 @@ const serverArgs = (c: TrackerCommandContext): string[] => [
   c.ip,
   '--port',
   String(c.port),
+  '--https-port',
+  String(c.httpsPort),
   '--persist-to',
   c.stateDir,
   '--no-build',
+  ...(c.https ? [] : ['--no-https']),
+  ...(c.lobby ? [] : ['--no-lobby']),
 ];
 
-// the real thing: applies D1 migrations, then `wrangler dev`
+// the real thing: applies D1 migrations, then `wrangler dev` behind the front; --verbose keeps
+// wrangler's output in tracker.log, next to the banner, for the failure messages below
 export const startScriptCommand: TrackerCommand = (c) => [
   NODE_BIN,
   join(REPO_ROOT, 'worker/scripts/start.ts'),
   ...serverArgs(c),
+  '--verbose',
 ];
 
 // a few lines of node http with the same flags, for testing the harness itself
@@ -45,8 +57,13 @@ export const standinCommand: TrackerCommand = (c) => [
 ];
 
 export interface TrackerOptions {
-  // default for devices started afterwards; also handed to the command
+  // default for devices started afterwards (they open the HTTPS origin); also handed to the command
   secure?: boolean;
+  // serve HTTPS next to plain http (default); false runs `npm start -- --no-https`
+  https?: boolean;
+  // the LAN lobby that `npm start` offers by default; off unless asked, so that journeys land on the
+  // home screen (`--no-lobby`)
+  lobby?: boolean;
   // kept as is; by default a fresh temp dir that close() removes
   stateDir?: string;
   command?: TrackerCommand;
@@ -65,7 +82,10 @@ const WRANGLER_FATAL = /\[ERROR\] Build failed.*/;
 export class Tracker {
   readonly ip: string;
   readonly port: number;
+  readonly httpsPort: number;
   readonly secure: boolean;
+  readonly https: boolean;
+  readonly lobby: boolean;
   readonly stateDir: string;
   readonly logPath: string;
   private readonly ownsStateDir: boolean;
@@ -82,12 +102,22 @@ export class Tracker {
   private exited: Promise<string> | undefined;
   private exit: string | undefined;
 
-  constructor(ns: string, ip: string, port: number, runDir: string, opts: TrackerOptions) {
+  constructor(
+    ns: string,
+    ip: string,
+    ports: { http: number; https: number },
+    runDir: string,
+    opts: TrackerOptions,
+  ) {
     this.ns = ns;
     this.runDir = runDir;
     this.ip = ip;
-    this.port = port;
+    this.port = ports.http;
+    this.httpsPort = ports.https;
+    this.https = opts.https ?? true;
+    this.lobby = opts.lobby ?? false;
     this.secure = opts.secure ?? false;
+    if (this.secure && !this.https) throw new Error('a secure tracker needs https');
     this.ownsStateDir = opts.stateDir === undefined;
     this.stateDir = opts.stateDir ?? mkdtempSync(join(runDir, 'tracker-state-'));
     this.logPath = join(runDir, 'tracker.log');
@@ -102,13 +132,31 @@ export class Tracker {
     return `http://${this.ip}:${this.port}`;
   }
 
+  /** The HTTPS origin, served with a certificate from the tracker's own CA. */
+  get secureOrigin(): string {
+    return `https://${this.ip}:${this.httpsPort}`;
+  }
+
+  /** The tracker's CA certificate (PEM), the one devices trust; created by the first start. */
+  get caPath(): string {
+    return tlsPaths(this.stateDir).caCert;
+  }
+
   get pid(): number | undefined {
     return this.pgid;
   }
 
   async start(): Promise<void> {
     if (this.pgid !== undefined) throw new Error('tracker already running');
-    const argv = this.command({ ip: this.ip, port: this.port, stateDir: this.stateDir, secure: this.secure });
+    const argv = this.command({
+      ip: this.ip,
+      port: this.port,
+      httpsPort: this.httpsPort,
+      stateDir: this.stateDir,
+      secure: this.secure,
+      https: this.https,
+      lobby: this.lobby,
+    });
     const log = openSync(this.logPath, 'a');
     writeSync(log, `\n--- ${new Date().toISOString()} start: ${argv.join(' ')}\n`);
     // fatal-line matching starts after our header, which quotes the command line

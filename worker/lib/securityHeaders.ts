@@ -42,7 +42,10 @@ export function contentSecurityPolicy(ctx: HeaderContext): string {
   ].join('; ');
 }
 
-/** Features the app never uses are denied; clipboard and share sheet stay for the invite panel. */
+/**
+ * Features the app never uses are denied; the clipboard stays for the invite panel. (The share sheet,
+ * `web-share`, is 'self' by default; naming it makes Chromium on Linux log an unknown-feature error.)
+ */
 export const PERMISSIONS_POLICY = [
   'accelerometer=()',
   'camera=()',
@@ -53,7 +56,6 @@ export const PERMISSIONS_POLICY = [
   'payment=()',
   'usb=()',
   'clipboard-write=(self)',
-  'web-share=(self)',
 ].join(', ');
 
 export function securityHeaders(ctx: HeaderContext): Record<string, string> {

@@ -25,3 +25,23 @@ export function resetState(stateDir: string): string[] {
 export function ensureStateDir(stateDir: string): void {
   mkdirSync(meshdropDir(stateDir), { recursive: true, mode: 0o700 });
 }
+
+export interface TlsPaths {
+  dir: string;
+  caKey: string;
+  caCert: string;
+  serverKey: string;
+  serverCert: string;
+}
+
+/** Where the CA and the server certificate live inside a `--persist-to` folder. */
+export function tlsPaths(stateDir: string): TlsPaths {
+  const dir = join(meshdropDir(stateDir), 'tls');
+  return {
+    dir,
+    caKey: join(dir, 'ca.key'),
+    caCert: join(dir, 'ca.crt'),
+    serverKey: join(dir, 'server.key'),
+    serverCert: join(dir, 'server.crt'),
+  };
+}

@@ -1,7 +1,9 @@
-// `npm start` end to end: comes up on a free port, answers /api/health, keeps data across a restart,
-// and stops cleanly with no process left behind.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// `npm start` end to end: comes up on free ports (HTTPS from its own CA and plain http, one tracker
+// behind both), answers /api/health, keys rate limits on the real peer address, keeps data and the CA
+// across a restart, wipes both with --reset --yes, and stops cleanly with no process left behind.
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,13 +74,41 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
   }
 }
 
-function startServer(port: number): ChildProcess {
+interface Ports {
+  http: number;
+  https: number;
+}
+
+function startServer(ports: Ports, extra: string[] = []): ChildProcess {
   // the same command a person runs, in its own process group so the test can stop all of it
-  return spawn('npm', ['start', '--', '--ip', '127.0.0.1', '--persist-to', stateDir, '--no-build'], {
+  const args = ['start', '--', '--ip', '127.0.0.1', '--persist-to', stateDir, '--no-build', ...extra];
+  return spawn('npm', args, {
     cwd: root,
-    env: { ...process.env, PORT: String(port) },
+    env: { ...process.env, PORT: String(ports.http), HTTPS_PORT: String(ports.https) },
     detached: true,
     stdio: 'ignore',
+  });
+}
+
+const caPath = () => join(stateDir, 'meshdrop/tls/ca.crt');
+
+/** GET over HTTPS trusting only the tracker's own CA (as a phone that followed the trust page). */
+function httpsGet(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, headers, ca: readFileSync(caPath()), servername: 'localhost' },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
   });
 }
 
@@ -104,10 +134,25 @@ afterAll(() => {
 });
 
 describe('npm start', () => {
-  it('serves the API on the port it is given, keeps data across a restart, and stops cleanly', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    let server = startServer(port);
+  it('refuses --reset without a terminal to ask unless --yes is given', () => {
+    const run = spawnSync(
+      process.execPath,
+      [join(root, 'worker/scripts/start.ts'), '--reset', '--persist-to', stateDir],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('add --yes');
+    expect(run.stdout).toContain('Nothing deleted.');
+  });
+
+  it('serves HTTPS and http from one tracker, keys rate limits on the real address, keeps data and CA across a restart, resets with --yes', async () => {
+    const ports = { http: await freePort(), https: await freePort() };
+    const base = `http://127.0.0.1:${ports.http}`;
+    let server = startServer(ports);
     try {
       const health = await waitFor(
         'health',
@@ -118,19 +163,39 @@ describe('npm start', () => {
         60_000,
       );
       expect(health).toMatchObject({ ok: true });
+      // the CA's private key is the owner's alone
+      expect(statSync(join(stateDir, 'meshdrop/tls/ca.key')).mode & 0o777).toBe(0o600);
+      const ca = readFileSync(caPath(), 'utf8');
       const created = (await (await fetch(`${base}/api/peers`, { method: 'POST' })).json()) as {
         peerId: string;
         secret: string;
         name: string;
       };
       expect(created.peerId).toMatch(/^[a-z2-7]{26}$/);
+      // the same tracker and state behind the HTTPS port: the device registered over http is known there
+      const me = await httpsGet(ports.https, '/api/peers/me', { authorization: `Bearer ${created.secret}` });
+      expect(me.status).toBe(200);
+      expect(JSON.parse(me.body)).toMatchObject({ peerId: created.peerId });
+
+      // 30 registrations a minute per client address: a made-up cf-connecting-ip per request must not
+      // dodge it (the front overwrites the header with the socket's address)
+      const statuses: number[] = [];
+      for (let i = 0; i < 32; i++) {
+        const r = await fetch(`${base}/api/peers`, {
+          method: 'POST',
+          headers: { 'cf-connecting-ip': `203.0.113.${i}` },
+        });
+        statuses.push(r.status);
+      }
+      expect(statuses.filter((s) => s === 201)).toHaveLength(29);
+      expect(statuses.slice(29)).toEqual([429, 429, 429]);
 
       expect(await stopServer(server)).toEqual([]);
-      expect(await listening(port)).toBe(false);
+      expect(await listening(ports.http)).toBe(false);
 
-      // restart on the same state: migrations re-apply idempotently and the device still exists
-      server = startServer(port);
-      const me = await waitFor(
+      // restart on the same state: migrations re-apply idempotently, the device still exists, same CA
+      server = startServer(ports);
+      const again = await waitFor(
         'restart',
         async () => {
           const r = await fetch(`${base}/api/peers/me`, {
@@ -140,9 +205,26 @@ describe('npm start', () => {
         },
         60_000,
       );
-      expect(me).toMatchObject({ peerId: created.peerId, name: created.name });
+      expect(again).toMatchObject({ peerId: created.peerId, name: created.name });
+      expect(readFileSync(caPath(), 'utf8')).toBe(ca);
       expect(await stopServer(server)).toEqual([]);
-      expect(await listening(port)).toBe(false);
+
+      // --reset --yes: catalog, identities and certificates are gone; a new CA is made
+      server = startServer(ports, ['--reset', '--yes']);
+      const forgotten = await waitFor(
+        'reset',
+        async () => {
+          const r = await fetch(`${base}/api/peers/me`, {
+            headers: { authorization: `Bearer ${created.secret}` },
+          });
+          return r.status === 401 ? r.status : undefined;
+        },
+        60_000,
+      );
+      expect(forgotten).toBe(401);
+      expect(existsSync(caPath()) && readFileSync(caPath(), 'utf8')).not.toBe(ca);
+      expect(await stopServer(server)).toEqual([]);
+      expect(await listening(ports.http)).toBe(false);
     } finally {
       if (server.exitCode === null && server.signalCode === null) process.kill(-server.pid!, 'SIGKILL');
     }

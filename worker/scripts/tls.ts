@@ -19,9 +19,6 @@ import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
-type CryptoKey = webcrypto.CryptoKey;
-
-import { join } from 'node:path';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
   GeneralName,
@@ -32,8 +29,9 @@ import {
 } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
 import { PERMITTED_IP_RANGES, permittedDnsNames } from './addresses.ts';
+import { type TlsPaths, tlsPaths } from './localState.ts';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+x509.cryptoProvider.set(webcrypto as never);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CA_DAYS = 3650;
@@ -44,25 +42,11 @@ const RENEW_DAYS = 30;
 const BACKDATE_MS = 60 * 60 * 1000;
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
-export interface TlsPaths {
-  dir: string;
-  caKey: string;
-  caCert: string;
-  serverKey: string;
-  serverCert: string;
-}
-
-/** Where the CA and the server certificate live inside a `--persist-to` folder. */
-export function tlsPaths(stateDir: string): TlsPaths {
-  const dir = join(stateDir, 'meshdrop', 'tls');
-  return {
-    dir,
-    caKey: join(dir, 'ca.key'),
-    caCert: join(dir, 'ca.crt'),
-    serverKey: join(dir, 'server.key'),
-    serverCert: join(dir, 'server.crt'),
-  };
-}
+// x509 is typed against the global (DOM or Node) CryptoKey; Node's webcrypto keys are the same objects
+type KeyPair = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
+type CryptoKey = KeyPair['privateKey'];
+const generateKeys = async () =>
+  (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as KeyPair;
 
 export interface TlsMaterial {
   caCertPem: string;
@@ -141,7 +125,7 @@ async function loadCa(paths: TlsPaths): Promise<Ca | null> {
 }
 
 async function createCa(paths: TlsPaths, host: string | null, now: Date): Promise<Ca> {
-  const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
+  const keys = await generateKeys();
   const stamp = now.toISOString().slice(0, 10);
   const name = `CN=MeshDrop local CA${host ? ` on ${host}` : ''} ${stamp}, O=MeshDrop`;
   const subtrees = new GeneralSubtrees([
@@ -198,7 +182,7 @@ async function loadServer(
 }
 
 async function createServer(paths: TlsPaths, ca: Ca, names: WantedNames, now: Date): Promise<Server> {
-  const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
+  const keys = await generateKeys();
   const first = names.dns[0] ?? names.ips[0] ?? 'localhost';
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
@@ -246,11 +230,15 @@ function sameNames(a: WantedNames, b: WantedNames): boolean {
 }
 
 async function importKey(pem: string): Promise<CryptoKey> {
-  return webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(pem), ALG, false, ['sign']);
+  const key = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(pem), ALG, false, [
+    'sign',
+  ]);
+  return key as unknown as CryptoKey;
 }
 
 async function exportKey(key: CryptoKey): Promise<string> {
-  return x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
+  const der = await webcrypto.subtle.exportKey('pkcs8', key as unknown as webcrypto.CryptoKey);
+  return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }
 
 /** 16 random bytes, top bit clear so the DER integer stays positive. */

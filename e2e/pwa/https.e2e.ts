@@ -93,6 +93,15 @@ describe.skipIf(skip)('HTTPS from the tracker’s own CA', () => {
     await cdp.detach();
     // the CSP allows everything the app needs: it loaded, registered its worker and hashed with no complaint
     expect(policyComplaints).toEqual([]);
+    // and it is there on the shell and the files from the asset store, with the WebSocket origin spelled out
+    for (const path of ['/', '/manifest.webmanifest', '/icons/icon-192.png', '/sw.js']) {
+      const res = await fetchFrom(page, path);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-security-policy']).toContain(
+        `connect-src 'self' wss://${lan.trackerIp}:8443`,
+      );
+      expect(res.headers['strict-transport-security']).toBeUndefined();
+    }
   });
 
   it('shows a browser without the CA a certificate error, on the very same address', async () => {

@@ -5,6 +5,7 @@ import { errorJson, toErrorResponse } from './lib/errors.ts';
 import { isApiPath, secured } from './lib/secure.ts';
 import { connectLive } from './rooms/liveSocket.ts';
 import { listRoomFiles } from './routes/listRoomFiles.ts';
+import { joinLobby } from './routes/lobby.ts';
 import { getConfig, health } from './routes/meta.ts';
 import { createPeer, createTicket, getMe, updateMe } from './routes/peers.ts';
 import { createRoom, getRoom, joinRoom, leaveRoom } from './routes/rooms.ts';
@@ -42,6 +43,8 @@ router
   .all('/api/peers/me/ticket', methodNotAllowed)
   .post('/api/rooms', createRoom)
   .all('/api/rooms', methodNotAllowed)
+  .post('/api/lobby', joinLobby)
+  .all('/api/lobby', methodNotAllowed)
   .get('/api/rooms/:roomId', getRoom)
   .all('/api/rooms/:roomId', methodNotAllowed)
   .post('/api/rooms/:roomId/members', joinRoom)

@@ -129,8 +129,27 @@ export interface CreateSharesResponse {
   shares: { shareId: string; contentId: string; name: string; path: string }[];
 }
 
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
 export interface ConfigResponse {
-  iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+  /** None on a LAN tracker; STUN, and TURN with minted credentials for an authenticated device, deployed. */
+  iceServers: IceServer[];
+  /** When the TURN credentials in `iceServers` expire (ms since epoch); null when there are none. */
+  iceExpiresAt: number | null;
   peerjs: { path: string; key: string };
   limits: typeof import('./limits.ts').LIMITS;
+  /** This tracker has a lobby (POST /api/lobby). */
+  lobby: boolean;
+  /** A LAN tracker that also serves HTTPS: its port and the trust page (for pages opened over http). */
+  https: { port: number; trustPath: string } | null;
+}
+
+export interface LobbyResponse {
+  roomId: string;
+  /** false when this device already was a member */
+  joined: boolean;
 }

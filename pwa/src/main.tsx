@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { SessionContext } from './app/hooks/useSession.ts';
+import { landOnLobby } from './app/landing.ts';
 import { Session } from './net/session.ts';
 import { startTransfers } from './net/transfers.ts';
 import './app/styles/base.css';
@@ -13,6 +14,7 @@ import './app/styles/files.css';
 const session = new Session();
 session.start();
 startTransfers(session);
+landOnLobby(session);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

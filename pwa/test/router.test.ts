@@ -11,6 +11,8 @@ describe('routes', () => {
     expect(parseRoute(`/r/${id.toUpperCase()}/`, '')).toEqual({ name: 'room', roomId: id });
     expect(parseRoute('/r/short', '')).toEqual({ name: 'bad-link' });
     expect(parseRoute('/elsewhere', '')).toEqual({ name: 'not-found' });
+    expect(parseRoute('/lobby', '')).toEqual({ name: 'lobby' });
+    expect(parseRoute('/lobby/', '')).toEqual({ name: 'lobby' });
   });
 
   it('finds the room id in whatever was pasted', () => {

@@ -3,6 +3,7 @@ import { lazy, Suspense } from 'react';
 import { AppLink } from './AppLink.tsx';
 import { Home } from './Home.tsx';
 import { InsecureNote } from './InsecureNote.tsx';
+import { Lobby } from './Lobby.tsx';
 import { Room } from './Room.tsx';
 import { useRoute } from './router.ts';
 import { Toasts } from './Toasts.tsx';
@@ -30,6 +31,7 @@ export function App() {
       )}
       <main className="screen">
         {route.name === 'home' && <Home shared={route.shared} />}
+        {route.name === 'lobby' && <Lobby />}
         {route.name === 'room' && <Room key={route.roomId} roomId={route.roomId} />}
         {route.name === 'bad-link' && (
           <Missing text="That link does not look like a MeshDrop room link. Check that it was copied in full." />

@@ -2,6 +2,7 @@
 import { transferEngine } from '../net/transfers.ts';
 import { formatEta, formatSize, formatSpeed } from '../state/format.ts';
 import type { DownloadItem } from '../transfer/engine.ts';
+import { ConnectionPathNote } from './ConnectionPathNote.tsx';
 import { useDownloads } from './hooks/useTransfers.ts';
 import { notify } from './notify.ts';
 import { canSaveAs, isViewable, openBlob, saveBlob, saveBlobAs } from './saveFile.ts';
@@ -58,6 +59,7 @@ function DownloadRow({ item }: { item: DownloadItem }) {
         {status.rejectedChunks > 0 &&
           ` · ${status.rejectedChunks} damaged ${status.rejectedChunks === 1 ? 'piece' : 'pieces'} thrown away and fetched again`}
       </div>
+      <ConnectionPathNote remotes={status.sources} active={running} />
       {status.error && (
         <p className="error" role="alert">
           {status.error.message}

@@ -3,6 +3,7 @@ import { CreateRoom } from './CreateRoom.tsx';
 import { DeviceName } from './DeviceName.tsx';
 import { JoinByLink } from './JoinByLink.tsx';
 import { LibraryPanel } from './LibraryPanel.tsx';
+import { LobbyEntry } from './LobbyEntry.tsx';
 import { RecentRooms } from './RecentRooms.tsx';
 import { ShareInboxPanel } from './ShareInboxPanel.tsx';
 import { StatusBar } from './StatusBar.tsx';
@@ -20,6 +21,7 @@ export function Home({ shared }: { shared: boolean }) {
         <CreateRoom />
       </section>
       {shared && <ShareInboxPanel />}
+      <LobbyEntry />
       <RecentRooms />
       <LibraryPanel />
       <JoinByLink />

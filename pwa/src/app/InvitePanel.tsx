@@ -1,24 +1,12 @@
 // How other devices get in: the link, a QR code of it, copy, and the system share sheet.
 
-import QRCode from 'qrcode';
-import { useEffect, useState } from 'react';
+import { useQrCode } from './hooks/useQrCode.ts';
 import { notify } from './notify.ts';
 import { roomLink } from './router.ts';
 
 export function InvitePanel({ roomId }: { roomId: string }) {
   const link = roomLink(location.origin, roomId);
-  const [qr, setQr] = useState<string | null>(null);
-  useEffect(() => {
-    // dark on light whatever the theme: scanners expect it
-    QRCode.toDataURL(link, {
-      errorCorrectionLevel: 'M',
-      margin: 2,
-      width: 240,
-      color: { dark: '#000000', light: '#ffffff' },
-    })
-      .then(setQr)
-      .catch(() => setQr(null));
-  }, [link]);
+  const qr = useQrCode(link);
 
   const copy = async () => {
     try {

@@ -13,6 +13,7 @@ import type { RoomControllers } from './hooks/useRoom.ts';
 import { useRoom } from './hooks/useRoom.ts';
 import { useSession } from './hooks/useSession.ts';
 import { InvitePanel } from './InvitePanel.tsx';
+import { LobbyPanel } from './LobbyPanel.tsx';
 import { MembersList } from './MembersList.tsx';
 import { RememberedFiles } from './RememberedFiles.tsx';
 import { navigate } from './router.ts';
@@ -20,13 +21,14 @@ import { SendingPanel } from './SendingPanel.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { UploadList } from './UploadList.tsx';
 
-export function Room({ roomId }: { roomId: string }) {
-  const room = useRoom(roomId);
+/** A room by its link, or the lobby (`lobby`: joined without a link, and left from its own panel). */
+export function Room({ roomId, lobby = false }: { roomId: string; lobby?: boolean }) {
+  const room = useRoom(roomId, lobby);
   if (!room) return null;
-  return <RoomView roomId={roomId} room={room} />;
+  return <RoomView roomId={roomId} room={room} lobby={lobby} />;
 }
 
-function RoomView({ roomId, room }: { roomId: string; room: RoomControllers }) {
+function RoomView({ roomId, room, lobby }: { roomId: string; room: RoomControllers; lobby: boolean }) {
   const session = useSession();
   const join = useObservable(room.sync.join);
   const joinError = useObservable(room.sync.joinError);
@@ -56,11 +58,11 @@ function RoomView({ roomId, room }: { roomId: string; room: RoomControllers }) {
     <DropZone onFiles={(files) => void room.uploader.add(files)} enabled={canAdd}>
       <div className={`room${alone ? ' room-alone' : ''}`}>
         <aside className="room-side">
-          <InvitePanel roomId={roomId} />
+          {lobby ? <LobbyPanel roomId={roomId} /> : <InvitePanel roomId={roomId} />}
           <MembersList members={catalog.members} me={me} />
         </aside>
         <div className="room-main">
-          <h1 className="visually-hidden">Room</h1>
+          <h1 className="visually-hidden">{lobby ? 'Lobby' : 'Room'}</h1>
           {joinError && (
             <p className="error" role="alert">
               {joinError}

@@ -1,6 +1,7 @@
 // What this device is sending right now, and to whom.
 import type { CatalogState } from '../state/catalog.ts';
 import { formatSize } from '../state/format.ts';
+import { ConnectionPathNote } from './ConnectionPathNote.tsx';
 import { useUploads } from './hooks/useTransfers.ts';
 
 export function SendingPanel({ members }: { members: CatalogState['members'] }) {
@@ -23,6 +24,7 @@ export function SendingPanel({ members }: { members: CatalogState['members'] }) 
               <div className="muted">
                 {formatSize(u.bytesSent)} of {formatSize(u.size)}
               </div>
+              <ConnectionPathNote remotes={[u.remote]} active={u.active} />
             </li>
           );
         })}

@@ -4,14 +4,19 @@ import { ID_PATTERN } from '../../../worker/protocol/ids.ts';
 
 export type Route =
   | { name: 'home'; shared: boolean }
+  | { name: 'lobby' }
   | { name: 'room'; roomId: string }
   | { name: 'bad-link' }
   | { name: 'not-found' };
+
+/** The lobby of a tracker that has one: every device on its network, no link needed. */
+export const LOBBY_PATH = '/lobby';
 
 export function parseRoute(pathname: string, search: string): Route {
   if (pathname === '/' || pathname === '/index.html') {
     return { name: 'home', shared: new URLSearchParams(search).get('shared') === '1' };
   }
+  if (pathname === LOBBY_PATH || pathname === `${LOBBY_PATH}/`) return { name: 'lobby' };
   const room = /^\/r\/([^/]+)\/?$/.exec(pathname);
   if (room) {
     const roomId = decodeURIComponent(room[1]!).toLowerCase();

@@ -6,6 +6,7 @@ import type {
   CreatePeerResponse,
   CreateSharesResponse,
   ListFilesResponse,
+  LobbyResponse,
   PeerResponse,
   RoomFile,
   RoomResponse,
@@ -55,7 +56,8 @@ export class TrackerApi {
   }
 
   health = () => this.call<{ ok: boolean; time: number }>('GET', '/api/health', undefined, false);
-  config = () => this.call<ConfigResponse>('GET', '/api/config', undefined, false);
+  // with the device's secret when it has one: TURN credentials are minted for registered devices only
+  config = () => this.call<ConfigResponse>('GET', '/api/config', undefined, 'optional');
   createPeer = (name?: string) =>
     this.call<CreatePeerResponse>('POST', '/api/peers', name ? { name } : {}, false);
   me = () => this.call<PeerResponse>('GET', '/api/peers/me');
@@ -63,6 +65,7 @@ export class TrackerApi {
   ticket = () => this.call<TicketResponse>('POST', '/api/peers/me/ticket');
   createRoom = () => this.call<{ roomId: string }>('POST', '/api/rooms');
   getRoom = (roomId: string) => this.call<RoomResponse>('GET', `/api/rooms/${enc(roomId)}`);
+  joinLobby = () => this.call<LobbyResponse>('POST', '/api/lobby');
   joinRoom = (roomId: string) =>
     this.call<{ roomId: string; joined: boolean }>('POST', `/api/rooms/${enc(roomId)}/members`);
   leaveRoom = (roomId: string) => this.call<null>('DELETE', `/api/rooms/${enc(roomId)}/members/me`);
@@ -94,13 +97,18 @@ export class TrackerApi {
     return files;
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    auth: boolean | 'optional' = true,
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (auth) {
       const secret = this.options.getSecret();
-      if (!secret) throw new ApiError('unauthorized', 401);
-      headers.authorization = `Bearer ${secret}`;
+      if (secret) headers.authorization = `Bearer ${secret}`;
+      else if (auth !== 'optional') throw new ApiError('unauthorized', 401);
     }
     let response: Response;
     try {

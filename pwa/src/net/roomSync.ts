@@ -22,6 +22,13 @@ import { roomEventForTransfers } from './transfers.ts';
 
 export type JoinState = 'joining' | 'joined' | 'waiting' | 'not_found' | 'left' | 'failed';
 
+export interface RoomSyncOptions {
+  /** How to join: the room's link by default; the lobby has its own way in (POST /api/lobby). */
+  join?: () => Promise<unknown>;
+  /** List the room among "Your rooms" (not the lobby, which has its own place). */
+  remember?: boolean;
+}
+
 export class RoomSync {
   readonly catalog: Observable<CatalogState>;
   readonly join = new Observable<JoinState>('joining');
@@ -37,10 +44,12 @@ export class RoomSync {
 
   readonly roomId: string;
   private readonly session: Session;
+  private readonly options: RoomSyncOptions;
 
-  constructor(roomId: string, session: Session) {
+  constructor(roomId: string, session: Session, options: RoomSyncOptions = {}) {
     this.roomId = roomId;
     this.session = session;
+    this.options = options;
     this.catalog = new Observable(initialCatalog(roomId));
   }
 
@@ -93,7 +102,7 @@ export class RoomSync {
     if (signal.aborted) return;
     this.joinError.set(null);
     this.join.set('joined');
-    void touchRoom(this.roomId, Date.now()).catch(() => undefined);
+    if (this.options.remember !== false) void touchRoom(this.roomId, Date.now()).catch(() => undefined);
     this.live = new LiveConnection({
       roomId: this.roomId,
       getTicket: this.session.getTicket,
@@ -125,7 +134,7 @@ export class RoomSync {
         });
       });
     }
-    await this.session.api.joinRoom(this.roomId);
+    await (this.options.join ? this.options.join() : this.session.api.joinRoom(this.roomId));
   }
 
   private async resync(): Promise<void> {

@@ -8,6 +8,7 @@ import { cleanText } from '../../../worker/protocol/text.ts';
 import { suggestDeviceName } from '../state/deviceName.ts';
 import { ApiError, isOffline, TrackerApi } from './api.ts';
 import { Retrier } from './backoff.ts';
+import { configIsStale, refreshTime } from './configFreshness.ts';
 import { HashQueue } from './hashClient.ts';
 import { clearIdentity, ensureIdentity, type Identity, saveIdentity } from './identity.ts';
 import { Observable } from './observable.ts';
@@ -92,9 +93,38 @@ export class Session {
     }
   };
 
+  /**
+   * The tracker's configuration, fetched again when its TURN credentials are about to run out, and once
+   * this device is registered (TURN credentials are minted only for a registered device).
+   */
+  private configFor: string | null = null;
   async getConfig(): Promise<ConfigResponse> {
-    this.config ??= await this.api.config();
+    const me = this.identity.get()?.peerId ?? null;
+    if (!this.config || this.configFor !== me || configIsStale(this.config, Date.now())) {
+      this.configFor = me;
+      this.config = await this.api.config();
+      this.scheduleIceRefresh(this.config);
+    }
     return this.config;
+  }
+
+  /**
+   * A live Peer keeps its configuration for every connection it makes later: hand it fresh TURN
+   * credentials before the old ones expire (connections already made keep theirs).
+   */
+  private iceTimer: ReturnType<typeof setTimeout> | undefined;
+  private scheduleIceRefresh(config: ConfigResponse): void {
+    clearTimeout(this.iceTimer);
+    const at = refreshTime(config);
+    if (at === null) return;
+    this.iceTimer = setTimeout(
+      () => {
+        void this.getConfig()
+          .then((fresh) => this.signaling.get()?.setIceServers(fresh.iceServers))
+          .catch(() => this.scheduleIceRefresh(config));
+      },
+      Math.max(1000, at - Date.now()),
+    );
   }
 
   /** The tracker forgot us (its data was reset): start over as a new device. */

@@ -72,6 +72,13 @@ export class SignalingClient {
 
   reconnectNow = (): void => this.retrier.wake();
 
+  /** New ICE servers (fresh TURN credentials) for the connections the current Peer makes from now on. */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    const peer = this.peer.get();
+    // peerjs builds each RTCPeerConnection from options.config when the connection starts
+    if (peer) peer.options.config = { ...peer.options.config, iceServers };
+  }
+
   private async run(): Promise<void> {
     const { signal } = this.abort;
     await this.options.beforeConnect?.().catch(() => undefined);

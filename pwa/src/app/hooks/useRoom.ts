@@ -11,11 +11,15 @@ export interface RoomControllers {
   uploader: ShareUploader;
 }
 
-export function useRoom(roomId: string): RoomControllers | null {
+export function useRoom(roomId: string, lobby = false): RoomControllers | null {
   const session = useSession();
   const [room, setRoom] = useState<RoomControllers | null>(null);
   useEffect(() => {
-    const sync = new RoomSync(roomId, session);
+    const sync = new RoomSync(
+      roomId,
+      session,
+      lobby ? { join: () => session.api.joinLobby(), remember: false } : {},
+    );
     const uploader = new ShareUploader(roomId, session);
     sync.start();
     setRoom({ sync, uploader });
@@ -25,6 +29,6 @@ export function useRoom(roomId: string): RoomControllers | null {
       sync.stop();
       uploader.dispose();
     };
-  }, [roomId, session]);
+  }, [roomId, session, lobby]);
   return room;
 }

@@ -34,6 +34,10 @@ describe.skipIf(skip)('sharing in a room (plain http)', () => {
         'Open this page over HTTPS to install the app, use it offline and save large files straight to disk.',
       )
       .waitFor();
+    // and where to start: the tracker's trust page (npm start serves HTTPS next to plain http)
+    await expect(
+      page.getByRole('link', { name: 'Set up HTTPS on this device' }).getAttribute('href'),
+    ).resolves.toBe('/trust');
 
     const link = await createRoom(page);
     await env.bob.page.goto(link);

@@ -5,7 +5,7 @@ import { pathsTo } from '../net/connectionPaths.ts';
 import { type ConnectionPath, describePaths } from '../state/connectionPath.ts';
 import { useSession } from './hooks/useSession.ts';
 
-const EVERY_MS = 3000;
+const EVERY_MS = 1500;
 
 export function ConnectionPathNote({ remotes, active }: { remotes: string[]; active: boolean }) {
   const session = useSession();

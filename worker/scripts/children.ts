@@ -26,6 +26,11 @@ export interface RunOptions {
   onLine?: (line: string) => void;
   /** Where the raw output goes: the terminal, or nowhere (onLine sees it either way). */
   echo?: boolean;
+  /**
+   * The child may ask the person at the terminal (wrangler's prompts during a deploy). It then stays in
+   * our process group: a child in a group of its own that reads the terminal would be stopped.
+   */
+  interactive?: boolean;
 }
 
 export function spawnTool(
@@ -36,8 +41,8 @@ export function spawnTool(
   const child = spawn(cmd[0], [cmd[1], ...args], {
     cwd: ROOT,
     env: options.env ?? process.env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: !options.interactive,
+    stdio: [options.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';

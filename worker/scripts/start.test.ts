@@ -149,6 +149,30 @@ describe('npm start', () => {
     expect(run.stdout).toContain('Nothing deleted.');
   });
 
+  it('keeps the plain-http-only tracker with --no-https: no certificate, no HTTPS port, no trust page', async () => {
+    const ports = { http: await freePort(), https: await freePort() };
+    const server = startServer(ports, ['--no-https', '--persist-to', `${stateDir}-plain`]);
+    try {
+      await waitFor(
+        'health',
+        async () => ((await fetch(`http://127.0.0.1:${ports.http}/api/health`)).ok ? true : undefined),
+        60_000,
+      );
+      expect(await listening(ports.https)).toBe(false);
+      const trust = await fetch(`http://127.0.0.1:${ports.http}/trust/meshdrop-ca.crt`);
+      expect(trust.headers.get('content-type')).not.toBe('application/x-x509-ca-cert');
+      expect(existsSync(join(`${stateDir}-plain`, 'meshdrop/tls'))).toBe(false);
+      const config = (await (await fetch(`http://127.0.0.1:${ports.http}/api/config`)).json()) as {
+        https: unknown;
+      };
+      expect(config.https).toBeNull();
+      expect(await stopServer(server)).toEqual([]);
+    } finally {
+      if (server.exitCode === null && server.signalCode === null) process.kill(-server.pid!, 'SIGKILL');
+      rmSync(`${stateDir}-plain`, { recursive: true, force: true });
+    }
+  });
+
   it('serves HTTPS and http from one tracker, keys rate limits on the real address, keeps data and CA across a restart, resets with --yes', async () => {
     const ports = { http: await freePort(), https: await freePort() };
     const base = `http://127.0.0.1:${ports.http}`;

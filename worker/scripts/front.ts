@@ -13,6 +13,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import { securityHeaders } from '../lib/securityHeaders.ts';
@@ -149,6 +150,13 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 export async function startFront(options: FrontOptions): Promise<Front> {
   const agent = new Agent({ keepAlive: true });
   const proxy = createProxyServer({ target: `http://127.0.0.1:${options.upstreamPort}`, ws: true, agent });
+  // Errors the per-call callbacks do not see (a client reset while its WebSocket is piped through) come
+  // here; without a listener http-proxy-3 throws them, and one killed browser tab would stop the front.
+  proxy.on('error', (_err, _req, target) => {
+    if (target instanceof Socket) target.destroy();
+    else if (target && !target.headersSent) target.writeHead(502).end();
+    else target?.destroy();
+  });
   const tls = options.https;
 
   const onRequest = (encrypted: boolean) => (req: IncomingMessage, res: ServerResponse) => {

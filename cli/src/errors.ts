@@ -58,6 +58,8 @@ const EXIT_BY_CODE: Record<CliErrorCode, number> = {
   unauthorized: EXIT.refused,
   not_member: EXIT.refused,
   not_owner: EXIT.refused,
+  cross_origin: EXIT.refused,
+  lobby_off: EXIT.refused,
   room_not_found: EXIT.refused,
   share_not_found: EXIT.notFound,
   not_found: EXIT.notFound,
@@ -123,6 +125,8 @@ const WORDS: Record<CliErrorCode, string> = {
   version: 'The device that has this file runs another version of MeshDrop. Update both.',
   verification_failed: 'What arrived did not match what was shared, so it was thrown away.',
   storage: 'The download cannot be written here. Check free space and permissions.',
+  cross_origin: 'The tracker refused a request from another website. This is a bug in meshdrop.',
+  lobby_off: 'This tracker has no lobby.',
 };
 
 export function wordsFor(code: string): string {

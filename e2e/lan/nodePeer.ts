@@ -3,7 +3,7 @@
 // `ip netns exec` in its own process group; `close()` kills every group it started (the namespace's
 // deletion at `lan.close()` would catch any stragglers).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_BIN, REPO_ROOT } from './config.ts';
 import { withTimeout } from './exec.ts';
@@ -86,10 +86,15 @@ export class NodePeer {
   readonly dir: string;
   private readonly runs = new Set<CliRun>();
 
-  private constructor(name: string, host: Host, dir: string) {
+  // the tracker's CA, trusted as a person who followed the trust page would (the CLI reads it from
+  // NODE_EXTRA_CA_CERTS, or --ca): room links of secure devices are https
+  private readonly caPath: () => string | undefined;
+
+  private constructor(name: string, host: Host, dir: string, caPath: () => string | undefined) {
     this.name = name;
     this.host = host;
     this.dir = dir;
+    this.caPath = caPath;
   }
 
   /** A new host on the LAN for a headless device called `name`. */
@@ -97,7 +102,14 @@ export class NodePeer {
     const host = await lan.addHost();
     const dir = join(lan.runDir, `node-${host.bridgePort}`);
     mkdirSync(dir, { recursive: true });
-    return new NodePeer(name, host, dir);
+    const caPath = () => {
+      try {
+        return lan.tracker.caPath;
+      } catch {
+        return undefined; // no tracker started yet
+      }
+    };
+    return new NodePeer(name, host, dir, caPath);
   }
 
   get ip(): string {
@@ -110,6 +122,7 @@ export class NodePeer {
 
   /** Starts `meshdrop <args>` in this host's namespace (cwd: the peer's folder). */
   run(args: readonly string[], env: Record<string, string> = {}): CliRun {
+    const ca = this.caPath();
     const child = spawn('ip', ['netns', 'exec', this.host.ns, NODE_BIN, CLI, ...args], {
       cwd: this.dir,
       detached: true, // own process group: kill() signals the group
@@ -120,6 +133,7 @@ export class NodePeer {
         MESHDROP_CACHE_DIR: join(this.dir, 'cache'),
         // vitest's own variables would make the CLI think it is under test
         NODE_ENV: 'production',
+        ...(ca && existsSync(ca) ? { NODE_EXTRA_CA_CERTS: ca } : {}),
         ...env,
       },
     });

@@ -140,4 +140,37 @@ describe('stop sharing', () => {
     expect(waited).toBe(1);
     expect(removeShare).toHaveBeenCalledTimes(2);
   });
+
+  it('registers files only once the room is joined (a quick share right after opening a link)', async () => {
+    const joined = new Observable(false);
+    const { api, calls } = fakeApi((files) =>
+      joined.get() ? ok(files) : Promise.reject(new ApiError('not_member', 403)),
+    );
+    const uploader = new ShareUploader('room', { api, hashQueue: fakeQueue() }, (signal) =>
+      waitFor(joined, signal),
+    );
+    const done = uploader.add([picked('early.txt')]);
+    await vi.waitFor(() => expect(uploader.items.get()[0]?.state).toBe('waiting'));
+    expect(calls).toHaveLength(0);
+    joined.set(true);
+    await done;
+    expect(uploader.items.get()[0]?.state).toBe('shared');
+    expect(calls).toHaveLength(1);
+    uploader.dispose();
+  });
 });
+
+function waitFor(flag: Observable<boolean>, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (flag.get()) return resolve(true);
+    const off = flag.subscribe(() => {
+      if (!flag.get()) return;
+      off();
+      resolve(true);
+    });
+    signal.addEventListener('abort', () => {
+      off();
+      resolve(false);
+    });
+  });
+}

@@ -72,6 +72,23 @@ export class RoomSync {
     }
   }
 
+  /** Resolves true once the room is joined; false if it cannot be (gone, left) or `signal` aborts. */
+  whenJoined(signal: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const state = this.join.get();
+        const settled = state === 'joined' || state === 'not_found' || state === 'left';
+        if (!settled && !signal.aborted) return;
+        off();
+        signal.removeEventListener('abort', check);
+        resolve(state === 'joined' && !signal.aborted);
+      };
+      const off = this.join.subscribe(check);
+      signal.addEventListener('abort', check);
+      check();
+    });
+  }
+
   private wake = () => {
     this.retrier.wake();
     this.resyncRetrier.wake();

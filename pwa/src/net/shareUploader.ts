@@ -57,10 +57,21 @@ export class ShareUploader {
 
   private readonly roomId: string;
   private readonly session: Pick<Session, 'api' | 'hashQueue'>;
+  private readonly joined: (signal: AbortSignal) => Promise<boolean>;
 
-  constructor(roomId: string, session: Pick<Session, 'api' | 'hashQueue'>) {
+  /**
+   * `joined` resolves once this device is a member of the room (false when aborted): files picked the
+   * moment a link opens hash faster than the join completes, and the tracker refuses shares from a
+   * device that is not a member yet.
+   */
+  constructor(
+    roomId: string,
+    session: Pick<Session, 'api' | 'hashQueue'>,
+    joined: (signal: AbortSignal) => Promise<boolean> = async () => true,
+  ) {
     this.roomId = roomId;
     this.session = session;
+    this.joined = joined;
     this.offReach = session.api.reachability.subscribe(() => {
       if (session.api.reachability.get() === 'reachable') this.retrier.wake();
     });
@@ -134,6 +145,13 @@ export class ShareUploader {
     };
     for (;;) {
       if (this.abort.signal.aborted) return unstage();
+      this.patch(ids, { state: 'waiting' });
+      if (!(await this.joined(this.abort.signal))) {
+        if (!this.abort.signal.aborted) {
+          this.patch(ids, { state: 'failed', error: 'This device is not in this room (any more).' });
+        }
+        return unstage();
+      }
       this.patch(ids, { state: 'sharing' });
       try {
         const { shares } = await this.session.api.createShares(this.roomId, inputs);

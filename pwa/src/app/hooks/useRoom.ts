@@ -20,7 +20,7 @@ export function useRoom(roomId: string, lobby = false): RoomControllers | null {
       session,
       lobby ? { join: () => session.api.joinLobby(), remember: false } : {},
     );
-    const uploader = new ShareUploader(roomId, session);
+    const uploader = new ShareUploader(roomId, session, (signal) => sync.whenJoined(signal));
     sync.start();
     setRoom({ sync, uploader });
     const handed = takeFilesFor(roomId);

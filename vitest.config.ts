@@ -8,6 +8,7 @@ export default defineConfig({
     reporters: reporters('unit'),
     projects: [
       'worker/vitest.config.ts',
+      'worker/vitest.lan.config.ts',
       'pwa/vitest.config.ts',
       'cli/vitest.config.ts',
       {

@@ -48,3 +48,40 @@ export async function setPeerOnline(db: D1Database, id: string, since: number | 
     .bind(id, since)
     .run();
 }
+
+/**
+ * The device behind a signaling upgrade, in one round trip: whether `id` is registered, whether it is
+ * online, and whether the ticket (by hash, unexpired) belongs to it.
+ */
+export function findPeerWithTicket(
+  db: D1Database,
+  id: string,
+  ticketHash: string | null,
+  now: number,
+): Promise<{ id: string; online_since: number | null; ticket_ok: number } | null> {
+  return db
+    .prepare(
+      `SELECT p.id, p.online_since,
+              EXISTS (SELECT 1 FROM tickets t WHERE t.hash = ?2 AND t.peer_id = p.id AND t.expires_at > ?3) AS ticket_ok
+         FROM peers p WHERE p.id = ?1`,
+    )
+    .bind(id, ticketHash, now)
+    .first();
+}
+
+/** Presence and the rooms it is announced in, in one round trip. */
+export async function setPresenceListRooms(
+  db: D1Database,
+  id: string,
+  since: number | null,
+): Promise<string[]> {
+  const [, rooms] = await db.batch<{ room_id: string }>([
+    db
+      .prepare(
+        'UPDATE peers SET online_since = ?2, last_seen_at = max(last_seen_at, coalesce(?2, 0)) WHERE id = ?1',
+      )
+      .bind(id, since),
+    db.prepare('SELECT room_id FROM members WHERE peer_id = ?1').bind(id),
+  ]);
+  return (rooms?.results ?? []).map((r) => r.room_id);
+}

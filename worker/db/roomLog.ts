@@ -9,11 +9,20 @@ const KEEP = 256;
 export class RoomLog {
   private readonly sql: SqlStorage;
   private readonly kv: SyncKvStorage;
+  private ready = false;
 
   constructor(storage: DurableObjectStorage) {
     this.sql = storage.sql;
     this.kv = storage.kv;
-    this.sql.exec(SCHEMA);
+  }
+
+  /** The table is made on first use: a room that only ever hears unwatched presence stores nothing. */
+  private table(): SqlStorage {
+    if (!this.ready) {
+      this.sql.exec(SCHEMA);
+      this.ready = true;
+    }
+    return this.sql;
   }
 
   /** The sequence number of the last event (0 before any). */
@@ -26,14 +35,14 @@ export class RoomLog {
     const seq = this.seq() + 1;
     const text = build(seq);
     this.kv.put('seq', seq);
-    this.sql.exec('INSERT INTO events (seq, event) VALUES (?1, ?2)', seq, text);
-    this.sql.exec('DELETE FROM events WHERE seq <= ?1', seq - KEEP);
+    this.table().exec('INSERT INTO events (seq, event) VALUES (?1, ?2)', seq, text);
+    this.table().exec('DELETE FROM events WHERE seq <= ?1', seq - KEEP);
     return text;
   }
 
   /** Events after `seq`, oldest first. */
   since(seq: number): string[] {
-    return this.sql
+    return this.table()
       .exec<{ event: string }>('SELECT event FROM events WHERE seq > ?1 ORDER BY seq', seq)
       .toArray()
       .map((r) => r.event);

@@ -1,129 +1,140 @@
-// The PeerSocket Durable Object's own storage (its SQLite, not D1): what must survive hibernation and
-// eviction. Everything is synchronous, so a handler that only touches this store runs without yielding.
-// Hot values are also kept in memory: this object is the only writer, so the copy stays right, and a
-// new instance (after eviction) starts empty and reads storage again. Per-message paths write nothing
-// unless something changed: a write would hold outgoing messages until it is confirmed (output gate).
+// A signaling hub's own storage (its SQLite, not D1): what must survive hibernation and eviction, per
+// device the hub serves. Hot paths write nothing: frames are only stored for a device that is away, and
+// contacts and presence marks are written unconfirmed, because a confirmed write would hold every outgoing
+// message of the hub until it is on disk (output gate). Losing one of them in a crash costs a LEAVE
+// notice or a presence repair that the alarm makes anyway.
 
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS pending (
+  CREATE TABLE IF NOT EXISTS pending_frames (
     seq        INTEGER PRIMARY KEY AUTOINCREMENT,  -- delivery order
+    dst        TEXT NOT NULL,
     src        TEXT NOT NULL,
     frame      TEXT NOT NULL,
     expires_at INTEGER NOT NULL
   );
-  CREATE TABLE IF NOT EXISTS contacts (peer_id TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS pending_by_dst ON pending_frames(dst, seq);
 `;
 
 /**
- * Frames kept for a peer that is away (a connection attempt is an OFFER and a few dozen CANDIDATEs);
+ * Frames kept for a device that is away (a connection attempt is an OFFER and a few dozen CANDIDATEs);
  * beyond this new ones are refused and their senders get EXPIRE at once.
  */
 export const MAX_PENDING = 500;
 
+const contactKey = (peer: string, contact: string) => `c:${peer}:${contact}`;
+const presenceKey = (peer: string) => `p:${peer}`;
+const UNCONFIRMED = { allowUnconfirmed: true } as const;
+
 export class SignalingStore {
+  private readonly storage: DurableObjectStorage;
   private readonly sql: SqlStorage;
-  private readonly kv: SyncKvStorage;
-  private selfId: string | null | undefined;
-  private current: number | undefined;
-  private readonly knownContacts = new Set<string>();
+  /** Devices with frames waiting (a cache, so delivery to a present device never reads storage). */
+  private waiting: Set<string> | undefined;
 
   constructor(storage: DurableObjectStorage) {
+    this.storage = storage;
     this.sql = storage.sql;
-    this.kv = storage.kv;
     this.sql.exec(SCHEMA);
   }
 
-  /** The peer id this object serves (learnt from the first connection or delivery). */
-  self(): string | null {
-    if (this.selfId === undefined) this.selfId = this.kv.get<string>('self') ?? null;
-    return this.selfId;
-  }
-
-  setSelf(peerId: string) {
-    if (this.self() === peerId) return;
-    this.kv.put('self', peerId);
-    this.selfId = peerId;
-  }
-
-  /** The number of the socket that speaks for the peer now; 0 when none does. */
-  currentConn(): number {
-    if (this.current === undefined) this.current = this.kv.get<number>('current') ?? 0;
-    return this.current;
-  }
-
-  /** Opens a new connection number and makes it the current one. */
-  nextConn(): number {
-    const conn = (this.kv.get<number>('lastConn') ?? 0) + 1;
-    this.kv.put('lastConn', conn);
-    this.kv.put('current', conn);
-    this.current = conn;
-    return conn;
-  }
-
-  clearCurrent() {
-    this.kv.put('current', 0);
-    this.current = 0;
-  }
-
-  /** The presence last written to D1 and announced to the rooms. */
-  published(): boolean {
-    return this.kv.get<boolean>('published') ?? false;
-  }
-
-  setPublished(online: boolean) {
-    this.kv.put('published', online);
-  }
-
-  enqueue(src: string, frames: string[], expiresAt: number): number {
-    const { n } = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM pending').one();
+  enqueue(dst: string, src: string, frames: string[], expiresAt: number): number {
+    const { n } = this.sql
+      .exec<{ n: number }>('SELECT count(*) AS n FROM pending_frames WHERE dst = ?1', dst)
+      .one();
     const room = Math.max(0, MAX_PENDING - n);
     for (const f of frames.slice(0, room)) {
-      this.sql.exec('INSERT INTO pending (src, frame, expires_at) VALUES (?1, ?2, ?3)', src, f, expiresAt);
+      this.sql.exec(
+        'INSERT INTO pending_frames (dst, src, frame, expires_at) VALUES (?1, ?2, ?3, ?4)',
+        dst,
+        src,
+        f,
+        expiresAt,
+      );
     }
+    this.waitingSet().add(dst);
     return Math.min(room, frames.length);
   }
 
-  /** Removes and returns every queued frame, oldest first. */
-  takePending(): string[] {
-    const rows = this.sql.exec<{ frame: string }>('SELECT frame FROM pending ORDER BY seq').toArray();
-    this.sql.exec('DELETE FROM pending');
+  /** Removes and returns every frame queued for `dst`, oldest first. */
+  takePending(dst: string): string[] {
+    if (!this.waitingSet().has(dst)) return [];
+    const rows = this.sql
+      .exec<{ frame: string }>('SELECT frame FROM pending_frames WHERE dst = ?1 ORDER BY seq', dst)
+      .toArray();
+    this.sql.exec('DELETE FROM pending_frames WHERE dst = ?1', dst);
+    this.waitingSet().delete(dst);
     return rows.map((r) => r.frame);
   }
 
-  queued(): { src: string; expiresAt: number }[] {
-    return this.sql
-      .exec<{ src: string; expires_at: number }>(
-        'SELECT src, min(expires_at) AS expires_at FROM pending GROUP BY src',
-      )
-      .toArray()
-      .map((r) => ({ src: r.src, expiresAt: r.expires_at }));
+  /** Frames queued for `dst` (tests and the queue cap). */
+  pendingCount(dst: string): number {
+    return this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM pending_frames WHERE dst = ?1', dst).one()
+      .n;
   }
 
-  /** Forgets everything queued from these senders (they are told once, not per message). */
-  dropFrom(srcs: string[]) {
-    for (const src of srcs) this.sql.exec('DELETE FROM pending WHERE src = ?1', src);
+  /** Pairs (dst, src) whose oldest waiting frame expired by `now`; their frames are dropped. */
+  takeExpired(now: number): { dst: string; src: string }[] {
+    const rows = this.sql
+      .exec<{ dst: string; src: string }>(
+        'SELECT DISTINCT dst, src FROM pending_frames WHERE expires_at <= ?1',
+        now,
+      )
+      .toArray();
+    for (const { dst, src } of rows) {
+      this.sql.exec('DELETE FROM pending_frames WHERE dst = ?1 AND src = ?2', dst, src);
+    }
+    if (rows.length > 0) this.waiting = undefined;
+    return rows.map((r) => ({ dst: r.dst, src: r.src }));
   }
 
   nextExpiry(): number | null {
-    return this.sql.exec<{ t: number | null }>('SELECT min(expires_at) AS t FROM pending').one().t;
+    return this.sql.exec<{ t: number | null }>('SELECT min(expires_at) AS t FROM pending_frames').one().t;
   }
 
-  addContact(peerId: string) {
-    if (this.knownContacts.has(peerId)) return;
-    this.sql.exec('INSERT INTO contacts (peer_id) VALUES (?1) ON CONFLICT DO NOTHING', peerId);
-    this.knownContacts.add(peerId);
+  private waitingSet(): Set<string> {
+    this.waiting ??= new Set(
+      this.sql
+        .exec<{ dst: string }>('SELECT DISTINCT dst FROM pending_frames')
+        .toArray()
+        .map((r) => r.dst),
+    );
+    return this.waiting;
   }
 
-  dropContact(peerId: string) {
-    this.sql.exec('DELETE FROM contacts WHERE peer_id = ?1', peerId);
-    this.knownContacts.delete(peerId);
+  addContact(peer: string, contact: string) {
+    void this.storage.put(contactKey(peer, contact), 1, UNCONFIRMED);
   }
 
-  /** Removes and returns the peers this one exchanged signaling with. */
-  takeContacts(): string[] {
-    const rows = this.sql.exec<{ peer_id: string }>('SELECT peer_id FROM contacts').toArray();
-    this.sql.exec('DELETE FROM contacts');
-    this.knownContacts.clear();
-    return rows.map((r) => r.peer_id);
+  dropContact(peer: string, contact: string) {
+    void this.storage.delete(contactKey(peer, contact), UNCONFIRMED);
+  }
+
+  async listContacts(peer: string): Promise<string[]> {
+    const prefix = contactKey(peer, '');
+    return [...(await this.storage.list({ prefix })).keys()].map((k) => k.slice(prefix.length));
+  }
+
+  /** Removes and returns the devices `peer` exchanged signaling with. */
+  async takeContacts(peer: string): Promise<string[]> {
+    const prefix = contactKey(peer, '');
+    const keys = [...(await this.storage.list({ prefix })).keys()];
+    if (keys.length > 0) await this.storage.delete(keys, UNCONFIRMED);
+    return keys.map((k) => k.slice(prefix.length));
+  }
+
+  /** The presence last written to D1 and announced for `peer`. */
+  async published(peer: string): Promise<boolean> {
+    return (await this.storage.get<boolean>(presenceKey(peer))) === true;
+  }
+
+  setPublished(peer: string, online: boolean) {
+    if (online) void this.storage.put(presenceKey(peer), true, UNCONFIRMED);
+    else void this.storage.delete(presenceKey(peer), UNCONFIRMED);
+  }
+
+  /** Devices announced online here (the alarm puts them right when their socket is gone). */
+  async publishedPeers(): Promise<string[]> {
+    const prefix = presenceKey('');
+    return [...(await this.storage.list({ prefix })).keys()].map((k) => k.slice(prefix.length));
   }
 }

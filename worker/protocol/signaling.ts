@@ -12,9 +12,23 @@ export const HEARTBEAT = '{"type":"HEARTBEAT"}';
 export const SIGNALING_LIMITS = {
   /** Largest text frame a client may send, in UTF-8 bytes. */
   maxFrameBytes: 64 * 1024,
-  /** Token bucket per socket: a burst of CANDIDATEs fits, a flood does not. */
+  /** Token bucket per device (kept across its reconnects): a burst of CANDIDATEs fits, a flood does not. */
   burst: 300,
   perSecond: 100,
+  /** Largest payload by type, in UTF-8 bytes of the whole frame: an SDP is a few KiB, a candidate far less. */
+  maxOfferBytes: 32 * 1024,
+  maxCandidateBytes: 4 * 1024,
+  /** OFFERs one device may send one other device: a burst, then one every `offerRefillMs`. */
+  offerBurst: 20,
+  offerRefillMs: 3_000,
+  /** Frames one device may send one other device: what it can make the other tab hold. */
+  pairBurst: 400,
+  pairPerSecond: 20,
+  /** Signaling connections one device may open: a burst, then one every `connectRefillMs`. */
+  connectBurst: 10,
+  connectRefillMs: 6_000,
+  /** Peers whose LEAVE a device's departure announces (its contacts), at most. */
+  maxContacts: 1024,
   /** How long messages for a peer that is not connected wait for it to come back. */
   queueMs: 5_000,
   /** A socket with no heartbeat for this long is considered dead (the client heartbeats every 5 s). */
@@ -26,12 +40,16 @@ export const CLIENT_TYPES = ['HEARTBEAT', 'OFFER', 'ANSWER', 'CANDIDATE'] as con
 export type ClientType = (typeof CLIENT_TYPES)[number];
 
 const relayed = (type: 'OFFER' | 'ANSWER' | 'CANDIDATE') =>
-  // loose: the client may send a `src` (ignored, the server sets it) or future fields (dropped)
+  // loose: the client may send a `src` (ignored, the server sets it) or future fields (dropped). `dst` is
+  // any string here: an id that is not well formed is an unknown destination (EXPIRE), not a broken client
   z.looseObject({
     type: z.literal(type),
-    dst: z.string().regex(ID_PATTERN, 'must be a peer id'),
+    dst: z.string(),
     payload: z.record(z.string(), z.unknown()),
   });
+
+/** Whether a destination can name a device at all (anything else gets EXPIRE without a lookup). */
+export const isPeerId = (dst: string): boolean => ID_PATTERN.test(dst);
 
 export const clientFrameSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('HEARTBEAT') }),
@@ -60,4 +78,6 @@ export const CLOSE = {
   tooLarge: 1009,
   replaced: 4000,
   silent: 4001,
+  /** The device was forgotten or changed its secret: its sockets close and need new credentials. */
+  revoked: 4002,
 } as const;

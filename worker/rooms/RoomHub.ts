@@ -11,6 +11,8 @@ import { LIVE_PEER_HEADER, LIVE_ROOM_HEADER } from './liveSocket.ts';
 export class RoomHub extends DurableObject<Env> {
   now = () => Date.now();
   private readonly log: RoomLog;
+  /** Sockets between the start of their upgrade and their accept (they must not miss an event). */
+  private opening = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -25,7 +27,13 @@ export class RoomHub extends DurableObject<Env> {
     if (!peerId || !roomId) return new Response('missing peer or room', { status: 400 });
     // read the number first: events published while D1 answers are replayed below, so none is lost
     const seq = this.log.seq();
-    const members = (await listMembers(this.env.DB, roomId)).map(toMember);
+    this.opening += 1;
+    let members: ReturnType<typeof toMember>[];
+    try {
+      members = (await listMembers(this.env.DB, roomId)).map(toMember);
+    } finally {
+      this.opening -= 1;
+    }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [peerId]);
     const hello: LiveHello = { type: 'hello', seq, roomId, members };
@@ -40,7 +48,11 @@ export class RoomHub extends DurableObject<Env> {
   /** RPC from publish(): numbers each change and sends it to every connected member. */
   publish(_roomId: string, changes: RoomChange[]): void {
     const at = this.now();
+    // presence is only news to a socket open now: one that opens later reads it from D1 in its hello.
+    // Skipping it when nobody watches keeps 1,000 devices connecting from writing to 1,000 rooms.
+    const watched = this.opening > 0 || this.ctx.getWebSockets().length > 0;
     for (const change of changes) {
+      if (change.type === 'presence' && !watched) continue;
       const text = this.log.append((seq) => JSON.stringify({ ...change, seq, at } satisfies LiveEvent));
       for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, text);
       if (change.type === 'member-left') {

@@ -1,13 +1,13 @@
 // The PeerJS server endpoints. The Worker checks the id and ticket against D1 and refuses bad upgrades
 // itself (a WebSocketPair that says why, then closes), so no Durable Object wakes for them.
 import type { IRequest } from 'itty-router';
-import { findPeer } from '../db/peers.ts';
-import { peerOfTicket } from '../db/tickets.ts';
+import { findPeerWithTicket } from '../db/peers.ts';
 import type { Env } from '../env.ts';
 import { sha256Hex } from '../lib/crypto.ts';
 import { errorJson } from '../lib/errors.ts';
 import { ID_PATTERN, SECRET_PATTERN } from '../protocol/ids.ts';
-import { CLOSE, PEERJS_KEY, type ServerFrame } from '../protocol/signaling.ts';
+import { PEERJS_KEY } from '../protocol/signaling.ts';
+import { refuseUpgrade as refuse } from './sockets.ts';
 import { PEER_HEADER, peerStub } from './stub.ts';
 
 const REGISTER = 'Register with POST /api/peers and connect with the peerId it returns.';
@@ -23,12 +23,11 @@ export async function connectSignaling(request: IRequest, env: Env): Promise<Res
     return refuse('INVALID-KEY', `The key "${key.slice(0, 40)}" is not accepted here; use "${PEERJS_KEY}".`);
   }
   if (!ID_PATTERN.test(id)) return refuse('ERROR', `"${id.slice(0, 40)}" is not a peer id. ${REGISTER}`);
-  const [peer, owner] = await Promise.all([
-    findPeer(env.DB, id),
-    SECRET_PATTERN.test(token) ? sha256Hex(token).then((h) => peerOfTicket(env.DB, h, Date.now())) : null,
-  ]);
+  // one D1 round trip: the id, its presence, and whether the ticket is its own and unexpired
+  const ticketHash = SECRET_PATTERN.test(token) ? await sha256Hex(token) : null;
+  const peer = await findPeerWithTicket(env.DB, id, ticketHash, Date.now());
   if (!peer) return refuse('ERROR', `Unknown peer id. ${REGISTER}`);
-  if (owner !== id) {
+  if (!peer.ticket_ok) {
     // a missing, expired or someone else's ticket never takes an id over
     if (peer.online_since !== null) {
       return refuse(
@@ -71,14 +70,4 @@ export function upgradeRequired(): Response {
   );
   res.headers.set('upgrade', 'websocket');
   return res;
-}
-
-/** Answers the upgrade with one protocol error message, then closes: the peerjs client treats it as fatal. */
-function refuse(type: 'ERROR' | 'ID-TAKEN' | 'INVALID-KEY', msg: string): Response {
-  const { 0: client, 1: server } = new WebSocketPair();
-  server.accept();
-  const message: ServerFrame = { type, payload: { msg } };
-  server.send(JSON.stringify(message));
-  server.close(CLOSE.refused, type.toLowerCase());
-  return new Response(null, { status: 101, webSocket: client });
 }

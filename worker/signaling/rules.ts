@@ -4,6 +4,7 @@ import {
   CLIENT_TYPES,
   CLOSE,
   clientFrameSchema,
+  isPeerId,
   type RelayType,
   type ServerFrame,
   SIGNALING_LIMITS,
@@ -12,6 +13,8 @@ import {
 export type Decision =
   | { kind: 'ignore' }
   | { kind: 'close'; code: number; reason: string }
+  /** No device can have that id: the sender hears EXPIRE at once and its socket stays open (PeerJS contract). */
+  | { kind: 'expire'; dst: string }
   | { kind: 'relay'; type: RelayType; dst: string; payload: Record<string, unknown> };
 
 export interface RateLimits {
@@ -32,12 +35,22 @@ export class TokenBucket {
   }
 
   take(now: number): boolean {
-    const elapsed = Math.max(0, now - this.last) / 1000;
-    this.tokens = Math.min(this.limits.burst, this.tokens + elapsed * this.limits.perSecond);
-    this.last = now;
+    this.refill(now);
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
+  }
+
+  /** Refilled to the burst: remembering it any longer changes nothing. */
+  full(now: number): boolean {
+    this.refill(now);
+    return this.tokens >= this.limits.burst;
+  }
+
+  private refill(now: number) {
+    const elapsed = Math.max(0, now - this.last) / 1000;
+    this.tokens = Math.min(this.limits.burst, this.tokens + elapsed * this.limits.perSecond);
+    this.last = Math.max(this.last, now);
   }
 }
 
@@ -89,8 +102,18 @@ export function decideFrame(
   }
   const frame = parsed.data;
   if (frame.type === 'HEARTBEAT' || frame.dst === self) return { kind: 'ignore' };
+  // a peerjs app that mistypes an id must hear peer-unavailable, not lose its signaling
+  if (!isPeerId(frame.dst)) return { kind: 'expire', dst: frame.dst.slice(0, MAX_ECHOED_ID) };
+  const cap =
+    frame.type === 'CANDIDATE' ? SIGNALING_LIMITS.maxCandidateBytes : SIGNALING_LIMITS.maxOfferBytes;
+  if (tooLarge(message, cap)) {
+    return { kind: 'close', code: CLOSE.tooLarge, reason: `${frame.type} too large (max ${cap} bytes)` };
+  }
   return { kind: 'relay', type: frame.type, dst: frame.dst, payload: frame.payload };
 }
+
+/** An EXPIRE names the destination as the client wrote it, so its peerjs matches it; long junk is cut. */
+const MAX_ECHOED_ID = 256;
 
 /** A socket is dead when nothing was heard (heartbeat, or the connection itself) for `silentMs`. */
 export function isSilent(

@@ -1,15 +1,30 @@
-// What each signaling socket carries through hibernation, and closing without caring whether it still can.
+// What each signaling socket carries (through hibernation, or in memory for a hub that stays awake), and
+// closing or sending without caring whether it still can.
+import { CLOSE, type ServerFrame } from '../protocol/signaling.ts';
 
-/** Kept on each socket (serializeAttachment), so it survives hibernation. */
 export interface SocketInfo {
-  /** Connection number: only the object's current one speaks for the peer. */
+  /** The device it speaks for (also its tag). */
+  peer: string;
+  /** Connection number: the device's newest open socket is the one that speaks for it. */
   conn: number;
   /** When it was accepted (a liveness fallback before the first heartbeat). */
   since: number;
+  /** Last time anything arrived, for sockets of an awake hub (hibernatable ones use the runtime's stamp). */
+  heard?: number;
+}
+
+/** Sockets of a hub that stays awake: their info lives here instead of in an attachment. */
+const awake = new WeakMap<WebSocket, SocketInfo>();
+
+export function keepInfo(ws: WebSocket, value: SocketInfo) {
+  awake.set(ws, value);
 }
 
 export function info(ws: WebSocket): SocketInfo | null {
-  return (ws.deserializeAttachment() as SocketInfo | null) ?? null;
+  const kept = awake.get(ws);
+  if (kept) return kept;
+  const value = ws.deserializeAttachment() as SocketInfo | null;
+  return value && typeof value.peer === 'string' ? value : null;
 }
 
 export function closeQuietly(ws: WebSocket, code: number, reason: string) {
@@ -18,4 +33,23 @@ export function closeQuietly(ws: WebSocket, code: number, reason: string) {
   } catch {
     // already closed or closing
   }
+}
+
+export function sendQuietly(ws: WebSocket, text: string): boolean {
+  try {
+    ws.send(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Answers an upgrade with one protocol error message, then closes: the peerjs client treats it as fatal. */
+export function refuseUpgrade(type: 'ERROR' | 'ID-TAKEN' | 'INVALID-KEY', msg: string): Response {
+  const { 0: client, 1: server } = new WebSocketPair();
+  server.accept();
+  const message: ServerFrame = { type, payload: { msg } };
+  server.send(JSON.stringify(message));
+  server.close(CLOSE.refused, type.toLowerCase());
+  return new Response(null, { status: 101, webSocket: client });
 }

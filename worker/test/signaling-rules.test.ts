@@ -33,18 +33,38 @@ describe('decideFrame', () => {
     expect(close(JSON.stringify({ type: 'OFFER', dst: OTHER }))).toBe(1008);
     expect(close(JSON.stringify({ type: 'OFFER', dst: OTHER, payload: 'x' }))).toBe(1008);
     expect(close(JSON.stringify({ type: 'OFFER', dst: OTHER, payload: null }))).toBe(1008);
-    expect(close(JSON.stringify({ type: 'OFFER', dst: 'Bob', payload: {} }))).toBe(1008);
+    expect(close(JSON.stringify({ type: 'OFFER', dst: 42, payload: {} }))).toBe(1008);
     expect(close('{')).toBe(1007);
     expect(close(new ArrayBuffer(3))).toBe(1003);
-    const justUnder = JSON.stringify({ type: 'OFFER', dst: OTHER, payload: { s: '' } });
-    const pad = 64 * 1024 - justUnder.length;
-    const atCap = JSON.stringify({ type: 'OFFER', dst: OTHER, payload: { s: 'x'.repeat(pad) } });
-    expect(close(atCap)).toBe('relay');
-    expect(close(atCap.replace('"x', '"xx'))).toBe(1009);
+    // every frame is capped at 64 KiB before it is parsed, and each type at its own cap after
+    expect(close(JSON.stringify({ type: 'HEARTBEAT', s: 'x'.repeat(64 * 1024) }))).toBe(1009);
+    for (const [type, cap] of [
+      ['OFFER', 32 * 1024],
+      ['ANSWER', 32 * 1024],
+      ['CANDIDATE', 4 * 1024],
+    ] as const) {
+      const justUnder = JSON.stringify({ type, dst: OTHER, payload: { s: '' } });
+      const atCap = JSON.stringify({ type, dst: OTHER, payload: { s: 'x'.repeat(cap - justUnder.length) } });
+      expect(close(atCap)).toBe('relay');
+      expect(close(atCap.replace('"x', '"xx'))).toBe(1009);
+    }
     // multi-byte characters count in UTF-8 bytes, not UTF-16 units
-    const wide = JSON.stringify({ type: 'OFFER', dst: OTHER, payload: { s: 'é'.repeat(33_000) } });
-    expect(wide.length).toBeLessThan(64 * 1024);
+    const wide = JSON.stringify({ type: 'OFFER', dst: OTHER, payload: { s: 'é'.repeat(17_000) } });
+    expect(wide.length).toBeLessThan(32 * 1024);
     expect(close(wide)).toBe(1009);
+  });
+});
+
+describe('decideFrame: destinations that are not ids (item 10)', () => {
+  it('answers EXPIRE naming the destination as written, and never closes', () => {
+    for (const dst of ['Bob', 'some-typo', '', 'A'.repeat(26), `${OTHER}x`]) {
+      const d = decideFrame(JSON.stringify({ type: 'OFFER', dst, payload: {} }), SELF, bucket(), 0);
+      expect(d).toEqual({ kind: 'expire', dst });
+    }
+    const long = 'x'.repeat(5000);
+    expect(
+      decideFrame(JSON.stringify({ type: 'CANDIDATE', dst: long, payload: {} }), SELF, bucket(), 0),
+    ).toEqual({ kind: 'expire', dst: long.slice(0, 256) });
   });
 });
 
@@ -93,17 +113,14 @@ describe('liveness and expiry', () => {
 describe('Outbox', () => {
   const jitter = () => new Promise((r) => setTimeout(r, Math.random() * 5));
 
-  it('delivers each destination in push order, in batches, whatever the latencies', async () => {
+  it('delivers each destination in push order, in batches of one sender, whatever the latencies', async () => {
     const got = new Map<string, string[]>();
     const calls: number[] = [];
     const outbox = new Outbox({
-      allowed: async () => {
-        await jitter();
-        return true;
-      },
-      deliver: async (dst, _kind, frames) => {
+      deliver: async (dst, src, _kind, frames) => {
         await jitter();
         calls.push(frames.length);
+        expect(frames.every((f) => f.startsWith(src))).toBe(true);
         got.set(dst, [...(got.get(dst) ?? []), ...frames]);
         return true;
       },
@@ -111,46 +128,41 @@ describe('Outbox', () => {
     });
     const pushes: Promise<void>[] = [];
     for (let i = 0; i < 300; i++) {
-      pushes.push(outbox.push(`d${i % 3}`, 'relay', String(i)));
+      const src = i % 7 < 5 ? 's1' : 's2';
+      pushes.push(outbox.push(`d${i % 3}`, src, 'relay', `${src}:${i}`));
       if (i % 50 === 0) await jitter();
     }
+    expect(outbox.busy('d0')).toBe(true);
     await Promise.all(pushes);
     for (let d = 0; d < 3; d++) {
-      expect(got.get(`d${d}`)).toEqual(Array.from({ length: 100 }, (_, k) => String(3 * k + d)));
+      expect(got.get(`d${d}`)?.map((f) => Number(f.split(':')[1]))).toEqual(
+        Array.from({ length: 100 }, (_, k) => 3 * k + d),
+      );
     }
     expect(calls.length).toBeLessThan(300);
     expect(outbox.size).toBe(0);
+    expect(outbox.busy('d0')).toBe(false);
   });
 
-  it('refuses once per batch when the destination is not allowed, and still sends notices', async () => {
+  it('refuses once per refused relay batch, naming its sender, and still sends notices', async () => {
     const refused: string[] = [];
     const delivered: string[] = [];
     const outbox = new Outbox({
-      allowed: async () => false,
-      deliver: async (_dst, kind, frames) => {
+      deliver: async (_dst, _src, kind, frames) => {
+        if (kind === 'relay') return false;
         delivered.push(...frames.map((f) => `${kind}:${f}`));
         return true;
       },
-      refused: (dst) => refused.push(dst),
+      refused: (dst, src) => refused.push(`${src}>${dst}`),
     });
     await Promise.all([
-      outbox.push('z', 'relay', '1'),
-      outbox.push('z', 'relay', '2'),
-      outbox.push('z', 'leave', 'L'),
+      outbox.push('z', 'a', 'relay', '1'),
+      outbox.push('z', 'a', 'relay', '2'),
+      outbox.push('z', 'a', 'leave', 'L'),
+      outbox.push('z', 'b', 'expire', 'E'),
     ]);
-    expect(refused).toEqual(['z']);
-    expect(delivered).toEqual(['leave:L']);
-  });
-
-  it('refuses a relay batch the destination did not take (its queue is full)', async () => {
-    const refused: string[] = [];
-    const outbox = new Outbox({
-      allowed: async () => true,
-      deliver: async (_dst, kind) => kind !== 'relay',
-      refused: (dst) => refused.push(dst),
-    });
-    await Promise.all([outbox.push('z', 'relay', '1'), outbox.push('z', 'expire', 'E')]);
-    expect(refused).toEqual(['z']);
+    expect(refused).toEqual(['a>z']);
+    expect(delivered).toEqual(['leave:L', 'expire:E']);
   });
 
   it('turns a failed delivery into a refusal and keeps going', async () => {
@@ -158,8 +170,7 @@ describe('Outbox', () => {
     let fail = true;
     const delivered: string[] = [];
     const outbox = new Outbox({
-      allowed: async () => true,
-      deliver: async (_dst, _kind, frames) => {
+      deliver: async (_dst, _src, _kind, frames) => {
         if (fail) {
           fail = false;
           throw new Error('overloaded');
@@ -172,8 +183,8 @@ describe('Outbox', () => {
     const orig = console.error;
     console.error = () => {};
     try {
-      await outbox.push('z', 'relay', '1');
-      await outbox.push('z', 'relay', '2');
+      await outbox.push('z', 'a', 'relay', '1');
+      await outbox.push('z', 'a', 'relay', '2');
     } finally {
       console.error = orig;
     }

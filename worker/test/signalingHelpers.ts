@@ -162,12 +162,18 @@ export const offer = (dst: string, extra: Record<string, unknown> = {}) => ({
   payload: { sdp: { type: 'offer', sdp: 'v=0' }, type: 'data', connectionId: 'dc_1', ...extra },
 });
 
+/** Lifts a hub's per-device limits (for tests that measure or fill queues, not limits). */
+const lifted = { burst: 1e9, perSecond: 1e9 };
+export const UNLIMITED = { frames: lifted, connects: lifted, offersPerPair: lifted, framesPerPair: lifted };
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Frames waiting in a peer's object for it to come back. */
 export async function queuedFor(peerId: string): Promise<number> {
   return runInDurableObject(stubOf(peerId), (_: PeerSocket, state) => {
-    return state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM pending').one().n;
+    return state.storage.sql
+      .exec<{ n: number }>('SELECT count(*) AS n FROM pending_frames WHERE dst = ?1', peerId)
+      .one().n;
   });
 }
 
@@ -178,6 +184,14 @@ export async function until(check: () => Promise<boolean> | boolean, ms = 3000):
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(10);
   }
+}
+
+/** Stops one peer object's clock, so nothing refills while a test waits on a busy machine. */
+export async function freezeClock(peerId: string) {
+  const frozen = Date.now();
+  await runInDurableObject(stubOf(peerId), (instance: PeerSocket) => {
+    instance.now = () => frozen;
+  });
 }
 
 /** Pretends the peer's sockets were opened `ms` ago (their attachment), without touching heartbeats. */

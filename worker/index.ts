@@ -6,9 +6,10 @@ import { isApiPath, secured } from './lib/secure.ts';
 import { connectLive } from './rooms/liveSocket.ts';
 import { listRoomFiles } from './routes/listRoomFiles.ts';
 import { joinLobby } from './routes/lobby.ts';
+import { leaveRoom, removeMemberByOwner } from './routes/members.ts';
 import { getConfig, health } from './routes/meta.ts';
-import { createPeer, createTicket, getMe, updateMe } from './routes/peers.ts';
-import { createRoom, getRoom, joinRoom, leaveRoom } from './routes/rooms.ts';
+import { createPeer, createTicket, forgetMe, getMe, rotateSecret, updateMe } from './routes/peers.ts';
+import { createRoom, getRoom, joinRoom, rotateInvite } from './routes/rooms.ts';
 import { createShares, removeShare } from './routes/shares.ts';
 import { connectSignaling, refuseIdRequest, refusePeerList } from './signaling/connect.ts';
 
@@ -38,7 +39,10 @@ router
   .all('/api/peers', methodNotAllowed)
   .get('/api/peers/me', getMe)
   .patch('/api/peers/me', updateMe)
+  .delete('/api/peers/me', forgetMe)
   .all('/api/peers/me', methodNotAllowed)
+  .post('/api/peers/me/secret', rotateSecret)
+  .all('/api/peers/me/secret', methodNotAllowed)
   .post('/api/peers/me/ticket', createTicket)
   .all('/api/peers/me/ticket', methodNotAllowed)
   .post('/api/rooms', createRoom)
@@ -51,6 +55,10 @@ router
   .all('/api/rooms/:roomId/members', methodNotAllowed)
   .delete('/api/rooms/:roomId/members/me', leaveRoom)
   .all('/api/rooms/:roomId/members/me', methodNotAllowed)
+  .delete('/api/rooms/:roomId/members/:peerId', removeMemberByOwner)
+  .all('/api/rooms/:roomId/members/:peerId', methodNotAllowed)
+  .post('/api/rooms/:roomId/invite', rotateInvite)
+  .all('/api/rooms/:roomId/invite', methodNotAllowed)
   .post('/api/rooms/:roomId/shares', createShares)
   .all('/api/rooms/:roomId/shares', methodNotAllowed)
   .delete('/api/rooms/:roomId/shares/:shareId', removeShare)

@@ -49,7 +49,8 @@ export function hashWorkerPath(): string {
 
 export async function createRoom(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Create a room' }).click();
-  await page.waitForURL(/\/r\/[a-z2-7]{26}$/, { timeout: 20_000 });
+  // the link carries the room's invite in its fragment: /r/<roomId>#<invite>
+  await page.waitForURL(/\/r\/[a-z2-7]{26}#[A-Za-z0-9_-]{43}$/, { timeout: 20_000 });
   await waitConnected(page);
   return page.url();
 }

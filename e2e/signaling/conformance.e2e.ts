@@ -49,8 +49,10 @@ describe.skipIf(skip)('signaling with the real peerjs client', () => {
       expect(res.status).toBe(201);
       ids[d.name] = res.json as Identity;
     }
-    roomId = (await api(alice, 'POST', '/api/rooms')).json.roomId;
-    expect((await api(bob, 'POST', `/api/rooms/${roomId}/members`)).status).toBe(201);
+    const created = (await api(alice, 'POST', '/api/rooms')).json as { roomId: string; invite: string };
+    roomId = created.roomId;
+    const joined = await api(bob, 'POST', `/api/rooms/${roomId}/members`, { invite: created.invite });
+    expect(joined.status).toBe(201);
   });
 
   afterAll(async () => {

@@ -35,6 +35,22 @@ export async function touchPeer(db: D1Database, id: string, now: number) {
   await db.prepare('UPDATE peers SET last_seen_at = ?2 WHERE id = ?1').bind(id, now).run();
 }
 
+/** A new secret: the old one stops working and every ticket of the device is void. */
+export async function replaceSecret(db: D1Database, id: string, secretHash: string) {
+  await db.batch([
+    db.prepare('UPDATE peers SET secret_hash = ?2 WHERE id = ?1').bind(id, secretHash),
+    db.prepare('DELETE FROM tickets WHERE peer_id = ?1').bind(id),
+  ]);
+}
+
+/** Forgets a device: its memberships, shares, bans and tickets go with it (rooms it owns are handed over first). */
+export async function deletePeer(db: D1Database, id: string) {
+  await db.batch([
+    db.prepare('DELETE FROM room_bans WHERE peer_id = ?1').bind(id),
+    db.prepare('DELETE FROM peers WHERE id = ?1').bind(id),
+  ]);
+}
+
 export async function renamePeer(db: D1Database, id: string, name: string) {
   await db.prepare('UPDATE peers SET name = ?2 WHERE id = ?1').bind(id, name).run();
 }

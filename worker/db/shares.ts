@@ -39,9 +39,19 @@ export async function findConflicts(db: D1Database, roomId: string, files: NewSh
   return results.map((r) => r.content_id);
 }
 
+/** How many shares the device has in the room (its quota). */
+export async function countSharesOf(db: D1Database, roomId: string, peerId: string): Promise<number> {
+  const row = await db
+    .prepare('SELECT count(*) AS n FROM shares WHERE peer_id = ?1 AND room_id = ?2')
+    .bind(peerId, roomId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
 /**
- * Inserts the shares in one statement (atomic). Re-sharing an existing (content, path, name) keeps the
- * existing share. Returns every affected row; `added_at === now` tells which ones are new.
+ * Inserts the shares in one statement (atomic). A device has one share per content in a room: sharing a
+ * content again (under any name) keeps the existing share. Returns every affected row, possibly more than
+ * once; ids the caller generated tell which ones are new.
  */
 export async function insertShares(
   db: D1Database,
@@ -58,7 +68,7 @@ export async function insertShares(
               json_extract(value, '$.size'), json_extract(value, '$.chunkSize'),
               json_extract(value, '$.name'), json_extract(value, '$.path'), json_extract(value, '$.type'), ?4
          FROM json_each(?3) WHERE true
-       ON CONFLICT (room_id, peer_id, content_id, path, name) DO UPDATE SET type = excluded.type
+       ON CONFLICT DO UPDATE SET type = excluded.type
        RETURNING id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at`,
     )
     .bind(roomId, peerId, rows, now)
@@ -93,23 +103,27 @@ export interface ListPageQuery {
   limit: number;
 }
 
-/** One page of distinct contents in the room, newest first, keyset-paginated on (first added, content id). */
+/**
+ * One page of distinct contents in the room, newest first, keyset-paginated on (first added, content id):
+ * an index range over room_contents, whatever the number of shares. A search is an FTS query that is
+ * already scoped to the room (see lib/search.ts).
+ */
 export async function listContentPage(
   db: D1Database,
   q: ListPageQuery,
-): Promise<{ content_id: string; first_added: number }[]> {
-  const { results } = await db
+): Promise<{ rows: { content_id: string; first_added: number }[]; rowsRead: number }> {
+  const { results, meta } = await db
     .prepare(
-      `WITH f AS (
-         SELECT s.content_id, min(s.added_at) AS first_added
-           FROM shares s
-          WHERE s.room_id = ?1
-            AND (?2 IS NULL OR s.rowid IN (SELECT rowid FROM shares_fts WHERE shares_fts MATCH ?2))
-            AND (?3 = 0 OR EXISTS (SELECT 1 FROM peers p WHERE p.id = s.peer_id AND p.online_since IS NOT NULL))
-          GROUP BY s.content_id)
-       SELECT content_id, first_added FROM f
-        WHERE ?4 IS NULL OR first_added < ?4 OR (first_added = ?4 AND content_id < ?5)
-        ORDER BY first_added DESC, content_id DESC
+      `SELECT c.content_id, c.first_added FROM room_contents c
+        WHERE c.room_id = ?1
+          AND (?4 IS NULL OR c.first_added < ?4 OR (c.first_added = ?4 AND c.content_id < ?5))
+          AND (?2 IS NULL OR c.content_id IN (
+                SELECT s.content_id FROM shares_fts f JOIN shares s ON s.rowid = f.rowid
+                 WHERE shares_fts MATCH ?2))
+          AND (?3 = 0 OR EXISTS (
+                SELECT 1 FROM shares s JOIN peers p ON p.id = s.peer_id
+                 WHERE s.room_id = c.room_id AND s.content_id = c.content_id AND p.online_since IS NOT NULL))
+        ORDER BY c.first_added DESC, c.content_id DESC
         LIMIT ?6`,
     )
     .bind(
@@ -121,30 +135,41 @@ export async function listContentPage(
       q.limit,
     )
     .all<{ content_id: string; first_added: number }>();
-  return results;
+  return { rows: results, rowsRead: meta.rows_read ?? 0 };
 }
 
 export interface SourceRow extends ShareRow {
   peer_name: string;
   online_since: number | null;
+  /** How many devices share this content in the room. */
+  total: number;
 }
 
-/** Every share (source) of the given contents in the room, oldest first. */
+/**
+ * Sources of the given contents in the room: at most `perContent` each (online first, then oldest), with
+ * the total. A device has one share per content, so each appears once.
+ */
 export async function listSources(
   db: D1Database,
   roomId: string,
   contentIds: string[],
+  perContent: number,
 ): Promise<SourceRow[]> {
   if (contentIds.length === 0) return [];
   const { results } = await db
     .prepare(
-      `SELECT s.id, s.room_id, s.peer_id, s.content_id, s.size, s.chunk_size, s.name, s.path, s.type, s.added_at,
-              p.name AS peer_name, p.online_since
-         FROM shares s JOIN peers p ON p.id = s.peer_id
-        WHERE s.room_id = ?1 AND s.content_id IN (SELECT value FROM json_each(?2))
-        ORDER BY s.added_at, s.id`,
+      `SELECT * FROM (
+         SELECT s.id, s.room_id, s.peer_id, s.content_id, s.size, s.chunk_size, s.name, s.path, s.type,
+                s.added_at, p.name AS peer_name, p.online_since,
+                row_number() OVER (PARTITION BY s.content_id
+                                   ORDER BY p.online_since IS NULL, s.added_at, s.id) AS rn,
+                count(*) OVER (PARTITION BY s.content_id) AS total
+           FROM shares s JOIN peers p ON p.id = s.peer_id
+          WHERE s.room_id = ?1 AND s.content_id IN (SELECT value FROM json_each(?2)))
+        WHERE rn <= ?3
+        ORDER BY content_id, rn`,
     )
-    .bind(roomId, JSON.stringify(contentIds))
+    .bind(roomId, JSON.stringify(contentIds), perContent)
     .all<SourceRow>();
   return results;
 }

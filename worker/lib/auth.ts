@@ -20,6 +20,15 @@ export async function authenticate(request: Request, env: Env, ctx: ExecutionCon
   return peer;
 }
 
+/** requireMember, and 403 `not_owner` unless the device owns the room. */
+export async function requireOwner(env: Env, roomId: string, peerId: string): Promise<void> {
+  await requireMember(env, roomId, peerId);
+  const room = await findRoom(env.DB, roomId);
+  if (room?.created_by !== peerId) {
+    throw new ApiError(403, 'not_owner', "Only the room's owner can remove members or change the link.");
+  }
+}
+
 /** 404 for an unknown room, 403 for a peer that is not a member. */
 export async function requireMember(env: Env, roomId: string, peerId: string): Promise<void> {
   const [room, member] = await Promise.all([findRoom(env.DB, roomId), isMember(env.DB, roomId, peerId)]);

@@ -14,7 +14,11 @@ export async function enforceLimit(
 ): Promise<void> {
   if (rateLimitsOff(env)) return;
   const { success } = await binding.limit({ key });
-  if (!success) throw new ApiError(429, 'rate_limited', 'Too many requests. Wait a minute and try again.');
+  if (!success) {
+    throw new ApiError(429, 'rate_limited', 'Too many requests. Wait a minute and try again.', {
+      'retry-after': '60',
+    });
+  }
 }
 
 /** The client address as Cloudflare's edge (or wrangler dev) reports it. */

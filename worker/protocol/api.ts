@@ -1,6 +1,6 @@
 // HTTP API schemas and response types, shared by the tracker (validation) and the PWA (typed client).
 import { z } from 'zod';
-import { CONTENT_ID_PATTERN, ID_PATTERN } from './ids.ts';
+import { CONTENT_ID_PATTERN, ID_PATTERN, SECRET_PATTERN } from './ids.ts';
 import { LIMITS } from './limits.ts';
 import { cleanText } from './text.ts';
 
@@ -39,6 +39,10 @@ export const peerIdSchema = z.string().regex(ID_PATTERN, 'must be a peer id');
 export const roomIdSchema = z.string().regex(ID_PATTERN, 'must be a room id');
 export const shareIdSchema = z.string().regex(ID_PATTERN, 'must be a share id');
 export const contentIdSchema = z.string().regex(CONTENT_ID_PATTERN, 'must be 64 lowercase hex characters');
+
+/** An invite secret, as the room link's fragment carries it (same shape as other secrets). */
+export const inviteSchema = z.string().regex(SECRET_PATTERN, 'must be an invite from a room link');
+export const joinRoomBody = z.strictObject({ invite: inviteSchema.optional() });
 
 export const createPeerBody = z.strictObject({ name: displayName.optional() });
 export const updatePeerBody = z.strictObject({ name: displayName });
@@ -95,7 +99,24 @@ export interface Member {
 export interface RoomResponse {
   roomId: string;
   createdAt: number;
+  /** The device that may remove members and change the link (the creator, until it leaves). */
+  ownerId: string;
   members: Member[];
+}
+
+export interface CreateRoomResponse {
+  roomId: string;
+  /** The secret of the room link (`/r/<roomId>#<invite>`); the tracker keeps only its hash. */
+  invite: string;
+}
+
+export interface InviteResponse {
+  invite: string;
+}
+
+export interface SecretResponse {
+  /** The device's new secret; the old one stopped working. Shown once. */
+  secret: string;
 }
 
 export interface Source {
@@ -117,7 +138,10 @@ export interface RoomFile {
   type: string;
   chunkSize: number;
   addedAt: number;
+  /** Up to LIMITS.maxSourcesListed sources, online ones first, each device once. */
   sources: Source[];
+  /** How many devices share it in all (the listing says; live events leave it out). */
+  sourceCount?: number;
 }
 
 export interface ListFilesResponse {

@@ -19,6 +19,11 @@ export const ERROR_CODES = [
   'body_too_large',
   'unsupported_media_type',
   'rate_limited',
+  'invite_invalid',
+  'removed_from_room',
+  'too_many_shares',
+  'too_many_rooms',
+  'too_many_memberships',
   'internal',
 ] as const;
 

@@ -23,6 +23,14 @@ export const LIMITS = {
   maxChunkSize: 64 * 1024 * 1024,
   /** Largest file size: JSON numbers are exact up to 2^53-1. */
   maxFileSize: Number.MAX_SAFE_INTEGER,
+  /** Shares one device may have in one room (one per content). */
+  maxSharesPerPeerInRoom: 5000,
+  /** Rooms one device may own at once. */
+  maxRoomsOwned: 100,
+  /** Rooms one device may be a member of at once. */
+  maxMemberships: 200,
+  /** Sources listed per file; `sourceCount` says how many there are in all. */
+  maxSourcesListed: 20,
   /** Lifetime of a signaling ticket. */
   ticketTtlMs: 5 * 60 * 1000,
 } as const;

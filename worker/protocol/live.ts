@@ -22,7 +22,10 @@ export type RoomChange =
   | { type: 'share-removed'; shareId: string; contentId: string; peerId: string }
   | { type: 'presence'; peerId: string; online: boolean }
   | { type: 'member-joined'; member: Member }
-  | { type: 'member-left'; peerId: string }
+  /** `removed`: the owner took it out (it cannot come back); otherwise it left or was forgotten. */
+  | { type: 'member-left'; peerId: string; removed?: boolean }
+  /** The owner changed the room link: links held until now no longer let anyone join. */
+  | { type: 'invite-changed' }
   | { type: 'renamed'; peerId: string; name: string };
 
 export type LiveEvent = RoomChange & { seq: number; at: number };

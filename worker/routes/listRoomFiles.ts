@@ -16,19 +16,25 @@ export async function listRoomFiles(request: IRequest, env: Env, ctx: ExecutionC
   await requireMember(env, roomId, peer.id);
 
   const limit = query.limit ?? LIMITS.defaultPageSize;
-  const match = query.q ? ftsQuery(query.q) : null;
+  const match = query.q ? ftsQuery(query.q, roomId) : null;
   const onlineOnly = query.online === '1' || query.online === 'true';
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   // one more than asked tells whether another page exists
-  const page = await listContentPage(env.DB, { roomId, match, onlineOnly, after, limit: limit + 1 });
+  const page = (await listContentPage(env.DB, { roomId, match, onlineOnly, after, limit: limit + 1 })).rows;
   const shown = page.slice(0, limit);
   const sources = await listSources(
     env.DB,
     roomId,
     shown.map((p) => p.content_id),
+    LIMITS.maxSourcesListed,
   );
+  // rows come grouped by content: push in place (copying per row made a crowded entry quadratic)
   const byContent = new Map<string, SourceRow[]>();
-  for (const s of sources) byContent.set(s.content_id, [...(byContent.get(s.content_id) ?? []), s]);
+  for (const s of sources) {
+    const list = byContent.get(s.content_id);
+    if (list) list.push(s);
+    else byContent.set(s.content_id, [s]);
+  }
   const files = shown.map((p) => toRoomFile(byContent.get(p.content_id) ?? [], p.first_added));
   const last = shown.at(-1);
   const response: ListFilesResponse = {
@@ -38,22 +44,20 @@ export async function listRoomFiles(request: IRequest, env: Env, ctx: ExecutionC
   return Response.json(response, { headers: { 'cache-control': 'no-store' } });
 }
 
-/** The entry takes its name, path and type from the first share; every peer appears once as a source. */
+/** The entry takes its name, path and type from the oldest share listed; each device is one source. */
 function toRoomFile(rows: SourceRow[], firstAdded: number): RoomFile | null {
-  const first = rows[0];
-  if (!first) return null; // removed between the two reads
-  const seen = new Set<string>();
-  const sources = rows
-    .filter((r) => !seen.has(r.peer_id) && seen.add(r.peer_id))
-    .map((r) => ({
-      peerId: r.peer_id,
-      name: r.peer_name,
-      online: r.online_since !== null,
-      shareId: r.id,
-      fileName: r.name,
-      path: r.path,
-      addedAt: r.added_at,
-    }));
+  if (rows.length === 0) return null; // removed between the two reads
+  let first = rows[0]!;
+  for (const r of rows) if (r.added_at < first.added_at) first = r;
+  const sources = rows.map((r) => ({
+    peerId: r.peer_id,
+    name: r.peer_name,
+    online: r.online_since !== null,
+    shareId: r.id,
+    fileName: r.name,
+    path: r.path,
+    addedAt: r.added_at,
+  }));
   return {
     contentId: first.content_id,
     name: first.name,
@@ -63,5 +67,6 @@ function toRoomFile(rows: SourceRow[], firstAdded: number): RoomFile | null {
     chunkSize: first.chunk_size,
     addedAt: firstAdded,
     sources,
+    sourceCount: first.total,
   };
 }

@@ -1,7 +1,8 @@
 // Device identity: register, read, rename, and issue signaling tickets.
 import type { IRequest } from 'itty-router';
-import { insertPeer, renamePeer } from '../db/peers.ts';
-import { listRoomsOfPeer } from '../db/rooms.ts';
+import { deletePeer, insertPeer, renamePeer, replaceSecret } from '../db/peers.ts';
+import { findRoom, handOver, listRoomsOfPeer, listRoomsOwnedBy } from '../db/rooms.ts';
+import { listSharesOfPeer, type ShareRow } from '../db/shares.ts';
 import { insertTicket } from '../db/tickets.ts';
 import type { Env } from '../env.ts';
 import { authenticate } from '../lib/auth.ts';
@@ -13,11 +14,14 @@ import {
   type CreatePeerResponse,
   createPeerBody,
   type PeerResponse,
+  type SecretResponse,
   type TicketResponse,
   updatePeerBody,
 } from '../protocol/api.ts';
 import { LIMITS } from '../protocol/limits.ts';
 import { publish } from '../rooms/publish.ts';
+import { kickDevice } from '../signaling/notify.ts';
+import { announceDeparture } from './members.ts';
 
 export async function createPeer(request: IRequest, env: Env): Promise<Response> {
   await enforceLimit(env, env.PEER_CREATE_LIMIT, `peer:${clientAddress(request)}`);
@@ -46,6 +50,41 @@ export async function updateMe(request: IRequest, env: Env, ctx: ExecutionContex
   }
   const response: PeerResponse = { peerId: peer.id, name, createdAt: peer.created_at };
   return Response.json(response);
+}
+
+/**
+ * POST /api/peers/me/secret: a new secret for this device (say the old one leaked). The old secret and
+ * every ticket stop working at once, and the device's signaling sockets close (its app reconnects).
+ */
+export async function rotateSecret(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const peer = await authenticate(request, env, ctx);
+  await enforceLimit(env, env.WRITE_LIMIT, `write:${peer.id}`);
+  const secret = randomSecret();
+  await replaceSecret(env.DB, peer.id, await sha256Hex(secret));
+  await kickDevice(env, peer.id, 'the device changed its secret');
+  const response: SecretResponse = { secret };
+  return Response.json(response, { status: 201, headers: { 'cache-control': 'no-store' } });
+}
+
+/**
+ * DELETE /api/peers/me: the tracker forgets this device: it leaves every room (rooms it owns pass to
+ * their oldest member, or go when empty), its shares and tickets go, its sockets close.
+ */
+export async function forgetMe(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const peer = await authenticate(request, env, ctx);
+  const rooms = await listRoomsOfPeer(env.DB, peer.id);
+  const departures: { roomId: string; shares: ShareRow[] }[] = [];
+  for (const roomId of rooms) {
+    if ((await findRoom(env.DB, roomId))?.created_by === peer.id)
+      await handOver(env.DB, roomId, peer.id, true);
+    departures.push({ roomId, shares: await listSharesOfPeer(env.DB, roomId, peer.id) });
+  }
+  // rooms it created but left earlier still name it as owner: hand them over too, or let them go
+  for (const roomId of await listRoomsOwnedBy(env.DB, peer.id)) await handOver(env.DB, roomId, peer.id, true);
+  await deletePeer(env.DB, peer.id);
+  for (const d of departures) await announceDeparture(env, d.roomId, peer.id, d.shares, false);
+  await kickDevice(env, peer.id, 'the tracker forgot this device');
+  return new Response(null, { status: 204 });
 }
 
 /** A short-lived ticket for the signaling and live sockets, so the long-lived secret never goes in a URL. */

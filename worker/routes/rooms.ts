@@ -1,23 +1,57 @@
-// Rooms: create, read with members, join, leave.
+// Rooms: create (with the invite of its link), read with members, join with the link, change the link.
 import type { IRequest } from 'itty-router';
-import { addMember, findRoom, insertRoom, listMembers, removeMember } from '../db/rooms.ts';
-import { listSharesOfPeer } from '../db/shares.ts';
+import {
+  addMember,
+  countRoomsOf,
+  findRoom,
+  insertRoom,
+  isBanned,
+  isMember,
+  listMembers,
+  setInviteHash,
+} from '../db/rooms.ts';
 import type { Env } from '../env.ts';
-import { authenticate, requireMember } from '../lib/auth.ts';
-import { randomId } from '../lib/crypto.ts';
-import { notFound } from '../lib/errors.ts';
-import { parseParam } from '../lib/http.ts';
+import { authenticate, requireMember, requireOwner } from '../lib/auth.ts';
+import { randomId, randomSecret, sha256Hex } from '../lib/crypto.ts';
+import { ApiError, notFound } from '../lib/errors.ts';
+import { parseParam, readJson } from '../lib/http.ts';
 import { enforceLimit } from '../lib/rateLimit.ts';
 import { toMember } from '../lib/rows.ts';
-import { type RoomResponse, roomIdSchema } from '../protocol/api.ts';
+import {
+  type CreateRoomResponse,
+  type InviteResponse,
+  joinRoomBody,
+  type RoomResponse,
+  roomIdSchema,
+} from '../protocol/api.ts';
+import { LIMITS } from '../protocol/limits.ts';
 import { publish } from '../rooms/publish.ts';
+import { membershipChanged } from '../signaling/notify.ts';
+
+const tooMany = (code: 'too_many_rooms' | 'too_many_memberships', message: string) =>
+  new ApiError(413, code, message);
 
 export async function createRoom(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const peer = await authenticate(request, env, ctx);
   await enforceLimit(env, env.WRITE_LIMIT, `write:${peer.id}`);
+  const counts = await countRoomsOf(env.DB, peer.id);
+  if (counts.owned >= LIMITS.maxRoomsOwned) {
+    throw tooMany(
+      'too_many_rooms',
+      `This device already owns ${LIMITS.maxRoomsOwned} rooms. Leave one first.`,
+    );
+  }
+  if (counts.member >= LIMITS.maxMemberships) {
+    throw tooMany(
+      'too_many_memberships',
+      `This device is in ${LIMITS.maxMemberships} rooms. Leave one first.`,
+    );
+  }
   const roomId = randomId();
-  await insertRoom(env.DB, roomId, peer.id, Date.now());
-  return Response.json({ roomId }, { status: 201 });
+  const invite = randomSecret();
+  await insertRoom(env.DB, roomId, peer.id, Date.now(), await sha256Hex(invite));
+  const response: CreateRoomResponse = { roomId, invite };
+  return Response.json(response, { status: 201, headers: { 'cache-control': 'no-store' } });
 }
 
 export async function getRoom(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -25,45 +59,73 @@ export async function getRoom(request: IRequest, env: Env, ctx: ExecutionContext
   const roomId = parseParam(request.params.roomId, roomIdSchema, 'room id');
   await requireMember(env, roomId, peer.id);
   const [room, members] = await Promise.all([findRoom(env.DB, roomId), listMembers(env.DB, roomId)]);
-  const response: RoomResponse = { roomId, createdAt: room!.created_at, members: members.map(toMember) };
+  const response: RoomResponse = {
+    roomId,
+    createdAt: room!.created_at,
+    ownerId: room!.created_by,
+    members: members.map(toMember),
+  };
   return Response.json(response);
 }
 
-/** Holding the room id (the link) is what lets a device join. Joining twice is fine (200, not 201). */
+/**
+ * Joining needs the room's current invite (the link's fragment); a member needs nothing more, so a
+ * changed link never locks out who is already in. Joining twice is fine (200, not 201).
+ */
 export async function joinRoom(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const peer = await authenticate(request, env, ctx);
   await enforceLimit(env, env.WRITE_LIMIT, `write:${peer.id}`);
   const roomId = parseParam(request.params.roomId, roomIdSchema, 'room id');
-  if (!(await findRoom(env.DB, roomId))) {
+  const { invite } = await readJson(request, joinRoomBody, { optional: true });
+  const room = await findRoom(env.DB, roomId);
+  if (!room)
     throw notFound('room_not_found', 'There is no room with that link. Check the link or create a room.');
-  }
   const now = Date.now();
-  const added = await addMember(env.DB, roomId, peer.id, now);
-  if (added) {
-    const member = { peerId: peer.id, name: peer.name, online: peer.online_since !== null, joinedAt: now };
-    await publish(env, [roomId], { type: 'member-joined', member });
+  if (await isBanned(env.DB, roomId, peer.id)) {
+    throw new ApiError(403, 'removed_from_room', "The room's owner removed this device from the room.");
   }
-  return Response.json({ roomId, peerId: peer.id, joined: added }, { status: added ? 201 : 200 });
+  // a member keeps access whatever link it holds; anyone else needs the current invite
+  const inviteOk =
+    room.invite_hash === null || (invite !== undefined && (await sha256Hex(invite)) === room.invite_hash);
+  if (!inviteOk) {
+    const existing = await isMember(env.DB, roomId, peer.id);
+    if (existing) return Response.json({ roomId, peerId: peer.id, joined: false }, { status: 200 });
+    throw new ApiError(
+      403,
+      'invite_invalid',
+      "This link does not let anyone in (any more). Ask the room's owner for the current link.",
+    );
+  }
+  const counts = await countRoomsOf(env.DB, peer.id);
+  const added = counts.member < LIMITS.maxMemberships && (await addMember(env.DB, roomId, peer.id, now));
+  if (!added) {
+    if (await isMember(env.DB, roomId, peer.id)) {
+      return Response.json({ roomId, peerId: peer.id, joined: false }, { status: 200 });
+    }
+    throw tooMany(
+      'too_many_memberships',
+      `This device is in ${LIMITS.maxMemberships} rooms. Leave one first.`,
+    );
+  }
+  const member = { peerId: peer.id, name: peer.name, online: peer.online_since !== null, joinedAt: now };
+  await publish(env, [roomId], { type: 'member-joined', member });
+  await membershipChanged(env, peer.id);
+  return Response.json({ roomId, peerId: peer.id, joined: true }, { status: 201 });
 }
 
-/** Leaving removes the device's shares from the room too. */
-export async function leaveRoom(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+/**
+ * POST /api/rooms/:roomId/invite (owner): a new link. The old one stops letting anyone in at once;
+ * members stay. Only the owner's answer carries the secret: the tracker keeps its hash and cannot tell
+ * anyone else, so the owner shares the new link (members' apps hear `invite-changed` and say so).
+ */
+export async function rotateInvite(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const peer = await authenticate(request, env, ctx);
   await enforceLimit(env, env.WRITE_LIMIT, `write:${peer.id}`);
   const roomId = parseParam(request.params.roomId, roomIdSchema, 'room id');
-  await requireMember(env, roomId, peer.id);
-  const shares = await listSharesOfPeer(env.DB, roomId, peer.id);
-  await removeMember(env.DB, roomId, peer.id);
-  await publish(
-    env,
-    [roomId],
-    ...shares.map((s) => ({
-      type: 'share-removed' as const,
-      shareId: s.id,
-      contentId: s.content_id,
-      peerId: peer.id,
-    })),
-    { type: 'member-left', peerId: peer.id },
-  );
-  return new Response(null, { status: 204 });
+  await requireOwner(env, roomId, peer.id);
+  const invite = randomSecret();
+  await setInviteHash(env.DB, roomId, await sha256Hex(invite));
+  await publish(env, [roomId], { type: 'invite-changed' });
+  const response: InviteResponse = { invite };
+  return Response.json(response, { status: 201, headers: { 'cache-control': 'no-store' } });
 }

@@ -1,6 +1,13 @@
 // Shares: register a batch of files in a room, stop sharing one.
 import type { IRequest } from 'itty-router';
-import { deleteShare, findConflicts, findShare, insertShares, type NewShare } from '../db/shares.ts';
+import {
+  countSharesOf,
+  deleteShare,
+  findConflicts,
+  findShare,
+  insertShares,
+  type NewShare,
+} from '../db/shares.ts';
 import type { Env } from '../env.ts';
 import { authenticate, requireMember } from '../lib/auth.ts';
 import { randomId } from '../lib/crypto.ts';
@@ -9,6 +16,7 @@ import { parseParam, readJson } from '../lib/http.ts';
 import { enforceLimit } from '../lib/rateLimit.ts';
 import { toSharedFile } from '../lib/rows.ts';
 import { type CreateSharesResponse, createSharesBody, roomIdSchema, shareIdSchema } from '../protocol/api.ts';
+import { LIMITS } from '../protocol/limits.ts';
 import { publish } from '../rooms/publish.ts';
 
 export async function createShares(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -17,6 +25,14 @@ export async function createShares(request: IRequest, env: Env, ctx: ExecutionCo
   const roomId = parseParam(request.params.roomId, roomIdSchema, 'room id');
   const { files } = await readJson(request, createSharesBody);
   await requireMember(env, roomId, peer.id);
+  const have = await countSharesOf(env.DB, roomId, peer.id);
+  if (have + new Set(files.map((f) => f.contentId)).size > LIMITS.maxSharesPerPeerInRoom) {
+    throw new ApiError(
+      413,
+      'too_many_shares',
+      `This device already shares ${have} files in this room; the limit is ${LIMITS.maxSharesPerPeerInRoom}.`,
+    );
+  }
 
   const rows: NewShare[] = files.map((f) => ({ ...f, id: randomId(), path: f.path ?? '' }));
   // one batch must agree with itself too: a content id names exactly one size and chunk size
@@ -37,7 +53,10 @@ export async function createShares(request: IRequest, env: Env, ctx: ExecutionCo
     );
   }
   const now = Date.now();
-  const stored = await insertShares(env.DB, roomId, peer.id, rows, now);
+  // one share per device and content: a row may come back twice when a batch names a content twice
+  const stored = [
+    ...new Map((await insertShares(env.DB, roomId, peer.id, rows, now)).map((s) => [s.id, s])).values(),
+  ];
   // rows that kept an existing share's id were already shared: only the others are news
   const newIds = new Set(rows.map((r) => r.id));
   const fresh = stored.filter((s) => newIds.has(s.id));
@@ -47,11 +66,11 @@ export async function createShares(request: IRequest, env: Env, ctx: ExecutionCo
     ...fresh.map((s) => ({ type: 'share-added' as const, share: toSharedFile(s, peer.name) })),
   );
 
-  // answer in request order, whether each share is new or already existed
-  const byKey = new Map(stored.map((s) => [`${s.content_id}\u0000${s.path}\u0000${s.name}`, s]));
+  // answer in request order with the device's share of each content, new or already there
+  const byContent = new Map(stored.map((s) => [s.content_id, s]));
   const response: CreateSharesResponse = {
     shares: rows.map((r) => {
-      const s = byKey.get(`${r.contentId}\u0000${r.path}\u0000${r.name}`)!;
+      const s = byContent.get(r.contentId)!;
       return { shareId: s.id, contentId: s.content_id, name: s.name, path: s.path };
     }),
   };

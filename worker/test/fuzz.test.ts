@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSharesBody, listFilesQuery, updatePeerBody } from '../protocol/api.ts';
 import { ERROR_CODES } from '../protocol/errors.ts';
-import { call, file, newPeer } from './helpers.ts';
+import { call, file, join, newPeer, newRoom } from './helpers.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 800);
 
@@ -19,11 +19,11 @@ const actor = () => actors[next++ % actors.length]!;
 
 beforeAll(async () => {
   const owner = await newPeer();
-  roomId = (await call('POST', '/api/rooms', { secret: owner.secret })).json.roomId;
+  roomId = await newRoom(owner.secret);
   actors = [owner];
   for (let i = 0; i < 24; i++) {
     const p = await newPeer();
-    await call('POST', `/api/rooms/${roomId}/members`, { secret: p.secret });
+    await join(roomId, p.secret);
     actors.push(p);
   }
   await call('POST', `/api/rooms/${roomId}/shares`, { secret: owner.secret, body: { files: [file(1)] } });

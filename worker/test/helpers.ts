@@ -44,10 +44,26 @@ export async function newPeer(name?: string): Promise<CreatePeerResponse> {
   return res.json;
 }
 
+const invites = new Map<string, string>();
+
+/** The invite of a room a test made (what its link's fragment carries). */
+export const inviteOf = (roomId: string): string => invites.get(roomId) ?? '';
+
 export async function newRoom(secret: string): Promise<string> {
   const res = await call('POST', '/api/rooms', { secret });
   if (res.status !== 201) throw new Error(`room creation failed: ${res.status}`);
+  invites.set(res.json.roomId, res.json.invite);
   return res.json.roomId;
+}
+
+/** Joins with the room's current invite, as opening its link does. */
+export function join(roomId: string, secret: string, invite = inviteOf(roomId)) {
+  return call('POST', `/api/rooms/${roomId}/members`, { secret, body: { invite } });
+}
+
+/** After a rotation: the invite a test should join with from now on. */
+export function setInvite(roomId: string, invite: string) {
+  invites.set(roomId, invite);
 }
 
 /** A syntactically valid content id derived from a seed. */

@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { call, contentId, file, newPeer, newRoom } from './helpers.ts';
+import { call, contentId, file, join, newPeer, newRoom } from './helpers.ts';
 
 async function setup() {
   const a = await newPeer('Alice');
   const b = await newPeer('Bob');
   const roomId = await newRoom(a.secret);
-  await call('POST', `/api/rooms/${roomId}/members`, { secret: b.secret });
+  await join(roomId, b.secret);
   return { a, b, roomId };
 }
 
@@ -50,6 +50,9 @@ describe('GET /api/rooms/:roomId/files', () => {
       await call('POST', `/api/rooms/${roomId}/shares`, { secret: a.secret, body: { files: [file(i)] } });
     }
     await env.DB.prepare('UPDATE shares SET added_at = 1000 + CAST(substr(content_id, 60) AS INTEGER)').run();
+    await env.DB.prepare(
+      'UPDATE room_contents SET first_added = 1000 + CAST(substr(content_id, 60) AS INTEGER)',
+    ).run();
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;

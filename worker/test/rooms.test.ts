@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, file, newPeer, newRoom } from './helpers.ts';
+import { call, file, join, newPeer, newRoom } from './helpers.ts';
 
 describe('rooms', () => {
   it('creates a room whose creator is a member, and lets holders of the link join', async () => {
@@ -17,9 +17,10 @@ describe('rooms', () => {
     ]);
 
     expect((await call('GET', `/api/rooms/${roomId}`, { secret: b.secret })).status).toBe(403);
-    const joined = await call('POST', `/api/rooms/${roomId}/members`, { secret: b.secret });
+    expect(created.json.invite).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const joined = await join(roomId, b.secret, created.json.invite);
     expect(joined.status).toBe(201);
-    expect((await call('POST', `/api/rooms/${roomId}/members`, { secret: b.secret })).status).toBe(200);
+    expect((await join(roomId, b.secret, created.json.invite)).status).toBe(200);
 
     const after = await call('GET', `/api/rooms/${roomId}`, { secret: b.secret });
     expect(after.json.members.map((m: { name: string }) => m.name)).toEqual(['Alice', 'Bob']);
@@ -67,7 +68,7 @@ describe('rooms', () => {
     const a = await newPeer();
     const b = await newPeer();
     const roomId = await newRoom(a.secret);
-    await call('POST', `/api/rooms/${roomId}/members`, { secret: b.secret });
+    await join(roomId, b.secret);
     await call('POST', `/api/rooms/${roomId}/shares`, { secret: b.secret, body: { files: [file(1)] } });
     expect((await call('GET', `/api/rooms/${roomId}/files`, { secret: a.secret })).json.files).toHaveLength(
       1,

@@ -1,13 +1,13 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../protocol/limits.ts';
-import { call, contentId, file, newPeer, newRoom } from './helpers.ts';
+import { call, contentId, file, join, newPeer, newRoom } from './helpers.ts';
 
 async function roomWithTwo() {
   const a = await newPeer('Alice');
   const b = await newPeer('Bob');
   const roomId = await newRoom(a.secret);
-  await call('POST', `/api/rooms/${roomId}/members`, { secret: b.secret });
+  await join(roomId, b.secret);
   return { a, b, roomId };
 }
 

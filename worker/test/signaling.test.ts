@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_PENDING } from '../db/signalingStore.ts';
 import { sha256Hex } from '../lib/crypto.ts';
 import type { PeerSocket } from '../signaling/PeerSocket.ts';
-import { call } from './helpers.ts';
+import { call, join } from './helpers.ts';
 import {
   candidate,
   connect,
@@ -176,7 +176,7 @@ describe('signaling: relay', () => {
     const [sa, sb] = [await connect(a), await connect(b)];
     sa.send(offer(b.peerId));
     expect(await sa.next()).toEqual({ type: 'EXPIRE', src: b.peerId, dst: a.peerId });
-    expect((await call('POST', `/api/rooms/${roomId}/members`, { secret: b.secret })).status).toBe(201);
+    expect((await join(roomId, b.secret)).status).toBe(201);
     sa.send(offer(b.peerId));
     expect(await sb.next()).toMatchObject({ type: 'OFFER', src: a.peerId });
     sa.close();

@@ -3,7 +3,7 @@ import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import type { CreatePeerResponse } from '../protocol/api.ts';
 import type { PeerSocket } from '../signaling/PeerSocket.ts';
 import { peerStub } from '../signaling/stub.ts';
-import { call, newPeer } from './helpers.ts';
+import { call, join, newPeer, newRoom } from './helpers.ts';
 
 const ORIGIN = 'http://tracker.test';
 
@@ -118,10 +118,9 @@ export async function connect(peer: TestPeer): Promise<TestSocket> {
 
 /** A room created by the first peer and joined by the others. */
 export async function roomOf(...peers: TestPeer[]): Promise<string> {
-  const created = await call('POST', '/api/rooms', { secret: peers[0]!.secret });
-  const roomId: string = created.json.roomId;
+  const roomId = await newRoom(peers[0]!.secret);
   for (const p of peers.slice(1)) {
-    const res = await call('POST', `/api/rooms/${roomId}/members`, { secret: p.secret });
+    const res = await join(roomId, p.secret);
     if (res.status !== 201) throw new Error(`join failed: ${res.status}`);
   }
   return roomId;

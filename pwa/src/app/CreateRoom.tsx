@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { isOffline } from '../net/api.ts';
 import { Retrier } from '../net/backoff.ts';
 import { onBrowserOnline } from '../net/online.ts';
+import { rememberInvite } from '../net/recentRooms.ts';
 import { useSession } from './hooks/useSession.ts';
 import { navigate, roomPath } from './router.ts';
 
@@ -24,9 +25,10 @@ export function CreateRoom({ onCreated }: { onCreated?: (roomId: string) => void
     try {
       for (;;) {
         try {
-          const { roomId } = await session.api.createRoom();
+          const { roomId, invite } = await session.api.createRoom();
+          await rememberInvite(roomId, invite).catch(() => undefined);
           if (onCreated) onCreated(roomId);
-          else navigate(roomPath(roomId));
+          else navigate(roomPath(roomId, invite));
           return;
         } catch (e) {
           if (!isOffline(e) && session.identity.get()) throw e;

@@ -1,6 +1,7 @@
 // Home: this device's name, "Create a room", rooms opened before, and files handed over by the share sheet.
 import { CreateRoom } from './CreateRoom.tsx';
 import { DeviceName } from './DeviceName.tsx';
+import { DeviceSecurity } from './DeviceSecurity.tsx';
 import { JoinByLink } from './JoinByLink.tsx';
 import { LibraryPanel } from './LibraryPanel.tsx';
 import { LobbyEntry } from './LobbyEntry.tsx';
@@ -18,6 +19,7 @@ export function Home({ shared }: { shared: boolean }) {
           the other.
         </p>
         <DeviceName />
+        <DeviceSecurity />
         <CreateRoom />
       </section>
       {shared && <ShareInboxPanel />}

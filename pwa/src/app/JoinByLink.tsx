@@ -1,6 +1,6 @@
 // For devices without a camera: paste a room link (or its id) instead of scanning the QR code.
 import { useState } from 'react';
-import { navigate, roomIdFromText, roomPath } from './router.ts';
+import { inviteFromText, navigate, roomIdFromText, roomPath } from './router.ts';
 
 export function JoinByLink() {
   const [text, setText] = useState('');
@@ -13,7 +13,7 @@ export function JoinByLink() {
         onSubmit={(e) => {
           e.preventDefault();
           const roomId = roomIdFromText(text);
-          if (roomId) navigate(roomPath(roomId));
+          if (roomId) navigate(roomPath(roomId, inviteFromText(text) ?? undefined));
           else setError(true);
         }}
       >

@@ -1,8 +1,28 @@
 // Devices in the room, online ones first, each with a dot that says whether it is reachable now.
 import type { Member } from '../../../worker/protocol/api.ts';
+import type { RoomSync } from '../net/roomSync.ts';
 import { DeviceName } from './DeviceName.tsx';
+import { useObservable } from './hooks/useObservable.ts';
+import { notify } from './notify.ts';
 
-export function MembersList({ members, me }: { members: Record<string, Member>; me: string | null }) {
+export function MembersList({
+  members,
+  me,
+  sync,
+  lobby = false,
+}: {
+  members: Record<string, Member>;
+  me: string | null;
+  sync: RoomSync;
+  /** The lobby has no owner: nobody removes anybody there (the tracker refuses it too). */
+  lobby?: boolean;
+}) {
+  const ownerId = useObservable(sync.ownerId);
+  const owner = lobby ? null : ownerId;
+  const remove = (m: Member) => {
+    if (!confirm(`Remove ${m.name} from this room? It cannot come back, whatever link it has.`)) return;
+    sync.removeMember(m.peerId).catch((e: unknown) => notify(e instanceof Error ? e.message : String(e)));
+  };
   const list = Object.values(members).sort(
     (a, b) =>
       Number(b.peerId === me) - Number(a.peerId === me) ||
@@ -29,7 +49,13 @@ export function MembersList({ members, me }: { members: Record<string, Member>; 
                   <DeviceName compact />
                 </>
               )}
+              {m.peerId === owner && <span className="badge">Owner</span>}
               <span className="visually-hidden">{m.online ? ', online' : ', offline'}</span>
+              {owner === me && m.peerId !== me && (
+                <button type="button" className="link-button" onClick={() => remove(m)}>
+                  Remove<span className="visually-hidden"> {m.name}</span>
+                </button>
+              )}
             </li>
           ))}
         </ul>

@@ -21,6 +21,18 @@ import { SendingPanel } from './SendingPanel.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { UploadList } from './UploadList.tsx';
 
+const REFUSED = {
+  not_found: {
+    title: 'Room not found',
+    text: 'There is no room at this link. The link may be incomplete, or the room was removed.',
+  },
+  invite_invalid: {
+    title: 'This link no longer works',
+    text: 'The room’s owner changed its link. Ask them for the current one.',
+  },
+  removed: { title: 'Removed from the room', text: 'The room’s owner removed this device from the room.' },
+} as const;
+
 /** A room by its link, or the lobby (`lobby`: joined without a link, and left from its own panel). */
 export function Room({ roomId, lobby = false }: { roomId: string; lobby?: boolean }) {
   const room = useRoom(roomId, lobby);
@@ -39,11 +51,12 @@ function RoomView({ roomId, room, lobby }: { roomId: string; room: RoomControlle
     for (const file of roomFiles(catalog)) transferEngine().sourcesChanged(file);
   }, [catalog]);
 
-  if (join === 'not_found') {
+  const refused = REFUSED[join as keyof typeof REFUSED];
+  if (refused) {
     return (
       <section className="panel">
-        <h1>Room not found</h1>
-        <p>There is no room at this link. The link may be incomplete, or the room was removed.</p>
+        <h1>{refused.title}</h1>
+        <p>{refused.text}</p>
         <button type="button" className="primary" onClick={() => navigate('/')}>
           Go to your rooms
         </button>
@@ -58,8 +71,8 @@ function RoomView({ roomId, room, lobby }: { roomId: string; room: RoomControlle
     <DropZone onFiles={(files) => void room.uploader.add(files)} enabled={canAdd}>
       <div className={`room${alone ? ' room-alone' : ''}`}>
         <aside className="room-side">
-          {lobby ? <LobbyPanel roomId={roomId} /> : <InvitePanel roomId={roomId} />}
-          <MembersList members={catalog.members} me={me} />
+          {lobby ? <LobbyPanel roomId={roomId} /> : <InvitePanel roomId={roomId} sync={room.sync} me={me} />}
+          <MembersList members={catalog.members} me={me} sync={room.sync} lobby={lobby} />
         </aside>
         <div className="room-main">
           <h1 className="visually-hidden">{lobby ? 'Lobby' : 'Room'}</h1>

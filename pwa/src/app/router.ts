@@ -1,6 +1,6 @@
 // Routing by location: `/` home, `/r/<roomId>` a room. Pure parsing plus a tiny history wrapper.
 import { useSyncExternalStore } from 'react';
-import { ID_PATTERN } from '../../../worker/protocol/ids.ts';
+import { ID_PATTERN, SECRET_PATTERN } from '../../../worker/protocol/ids.ts';
 
 export type Route =
   | { name: 'home'; shared: boolean }
@@ -33,12 +33,25 @@ export function roomIdFromText(text: string): string | null {
   return id && ID_PATTERN.test(id) ? id : null;
 }
 
-export function roomPath(roomId: string): string {
-  return `/r/${roomId}`;
+/** The in-app path of a room; with its invite in the fragment, which never reaches a server or a Referer. */
+export function roomPath(roomId: string, invite?: string): string {
+  return invite ? `/r/${roomId}#${invite}` : `/r/${roomId}`;
 }
 
-export function roomLink(origin: string, roomId: string): string {
-  return `${origin}${roomPath(roomId)}`;
+export function roomLink(origin: string, roomId: string, invite?: string): string {
+  return `${origin}${roomPath(roomId, invite)}`;
+}
+
+/** The invite of a room link's fragment (`#<invite>`), or null. */
+export function inviteFromHash(hash: string): string | null {
+  const value = hash.replace(/^#/, '');
+  return SECRET_PATTERN.test(value) ? value : null;
+}
+
+/** The invite of a pasted link, if it has one. */
+export function inviteFromText(text: string): string | null {
+  const hash = text.trim().split('#')[1];
+  return hash ? inviteFromHash(hash) : null;
 }
 
 export function navigate(path: string, options: { replace?: boolean } = {}): void {

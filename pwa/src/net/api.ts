@@ -4,12 +4,15 @@
 import type {
   ConfigResponse,
   CreatePeerResponse,
+  CreateRoomResponse,
   CreateSharesResponse,
+  InviteResponse,
   ListFilesResponse,
   LobbyResponse,
   PeerResponse,
   RoomFile,
   RoomResponse,
+  SecretResponse,
   ShareFileInput,
   TicketResponse,
 } from '../../../worker/protocol/api.ts';
@@ -63,11 +66,20 @@ export class TrackerApi {
   me = () => this.call<PeerResponse>('GET', '/api/peers/me');
   rename = (name: string) => this.call<PeerResponse>('PATCH', '/api/peers/me', { name });
   ticket = () => this.call<TicketResponse>('POST', '/api/peers/me/ticket');
-  createRoom = () => this.call<{ roomId: string }>('POST', '/api/rooms');
+  createRoom = () => this.call<CreateRoomResponse>('POST', '/api/rooms');
   getRoom = (roomId: string) => this.call<RoomResponse>('GET', `/api/rooms/${enc(roomId)}`);
   joinLobby = () => this.call<LobbyResponse>('POST', '/api/lobby');
-  joinRoom = (roomId: string) =>
-    this.call<{ roomId: string; joined: boolean }>('POST', `/api/rooms/${enc(roomId)}/members`);
+  joinRoom = (roomId: string, invite?: string) =>
+    this.call<{ roomId: string; joined: boolean }>(
+      'POST',
+      `/api/rooms/${enc(roomId)}/members`,
+      invite ? { invite } : {},
+    );
+  removeMember = (roomId: string, peerId: string) =>
+    this.call<null>('DELETE', `/api/rooms/${enc(roomId)}/members/${enc(peerId)}`);
+  rotateInvite = (roomId: string) => this.call<InviteResponse>('POST', `/api/rooms/${enc(roomId)}/invite`);
+  rotateSecret = () => this.call<SecretResponse>('POST', '/api/peers/me/secret');
+  forgetMe = () => this.call<null>('DELETE', '/api/peers/me');
   leaveRoom = (roomId: string) => this.call<null>('DELETE', `/api/rooms/${enc(roomId)}/members/me`);
   createShares = (roomId: string, files: ShareFileInput[]) =>
     this.call<CreateSharesResponse>('POST', `/api/rooms/${enc(roomId)}/shares`, { files });

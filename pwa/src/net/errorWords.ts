@@ -24,6 +24,11 @@ const WORDS: Record<ClientErrorCode, string> = {
   body_too_large: 'Too much at once. Try fewer files.',
   unsupported_media_type: 'The tracker could not read the request. This is a bug in the app.',
   rate_limited: 'Too many changes in a short time. Wait a minute and try again.',
+  invite_invalid: 'This room link no longer lets anyone in. Ask the room’s owner for the current link.',
+  removed_from_room: 'The room’s owner removed this device from the room.',
+  too_many_shares: 'This device shares as many files in this room as it may. Stop sharing some first.',
+  too_many_rooms: 'This device owns as many rooms as it may. Leave one first.',
+  too_many_memberships: 'This device is in as many rooms as it may. Leave one first.',
   internal: 'The tracker ran into a problem. Try again in a moment.',
 };
 

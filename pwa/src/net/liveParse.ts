@@ -45,7 +45,9 @@ function isChange(m: Obj): boolean {
     case 'member-joined':
       return isMember(m.member);
     case 'member-left':
-      return isStr(m.peerId);
+      return isStr(m.peerId) && (m.removed === undefined || isBool(m.removed));
+    case 'invite-changed':
+      return true;
     case 'renamed':
       return isStr(m.peerId) && isStr(m.name);
     default:

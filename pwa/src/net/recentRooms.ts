@@ -7,6 +7,8 @@ export interface RecentRoom {
   /** Names of the other devices, as last seen. */
   memberNames: string[];
   fileCount: number;
+  /** The invite of the room link as this device last knew it (from the link it opened, or made). */
+  invite?: string;
 }
 
 const MAX_SHOWN = 20;
@@ -25,6 +27,17 @@ export async function summarizeRoom(roomId: string, memberNames: string[], fileC
   const known = await idbGet<RecentRoom>('rooms', roomId);
   if (!known) return;
   await idbPut('rooms', { ...known, memberNames, fileCount });
+}
+
+export async function rememberInvite(roomId: string, invite: string | null): Promise<void> {
+  const known = await idbGet<RecentRoom>('rooms', roomId);
+  const base = known ?? { roomId, lastOpenedAt: Date.now(), memberNames: [], fileCount: 0 };
+  const { invite: _old, ...rest } = base;
+  await idbPut('rooms', invite ? { ...rest, invite } : rest);
+}
+
+export async function storedInvite(roomId: string): Promise<string | undefined> {
+  return (await idbGet<RecentRoom>('rooms', roomId))?.invite;
 }
 
 export function forgetRoom(roomId: string): Promise<void> {

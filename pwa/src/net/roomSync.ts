@@ -2,6 +2,7 @@
 // invitation), then follows the live socket. Listings are fetched only when the reducer says something
 // was missed (first hello, a seq gap); there is no polling.
 
+import type { LiveEvent } from '../../../worker/protocol/live.ts';
 import {
   type CatalogAction,
   type CatalogState,
@@ -16,17 +17,29 @@ import { loadCatalog, saveCatalog } from './catalogCache.ts';
 import { LiveConnection } from './live.ts';
 import { Observable } from './observable.ts';
 import { onBrowserOnline } from './online.ts';
-import { summarizeRoom, touchRoom } from './recentRooms.ts';
+import { rememberInvite, storedInvite, summarizeRoom, touchRoom } from './recentRooms.ts';
 import type { Session } from './session.ts';
 import { roomEventForTransfers } from './transfers.ts';
 
-export type JoinState = 'joining' | 'joined' | 'waiting' | 'not_found' | 'left' | 'failed';
+export type JoinState =
+  | 'joining'
+  | 'joined'
+  | 'waiting'
+  | 'not_found'
+  | 'left'
+  | 'failed'
+  /** The link's invite is not (or no longer) the room's: only its owner can give a working one. */
+  | 'invite_invalid'
+  /** The owner removed this device; it cannot come back. */
+  | 'removed';
 
 export interface RoomSyncOptions {
   /** How to join: the room's link by default; the lobby has its own way in (POST /api/lobby). */
   join?: () => Promise<unknown>;
   /** List the room among "Your rooms" (not the lobby, which has its own place). */
   remember?: boolean;
+  /** The invite from the link's fragment (never sent to a server but in the join's body). */
+  linkInvite?: string | null;
 }
 
 export class RoomSync {
@@ -35,6 +48,10 @@ export class RoomSync {
   readonly joinError = new Observable<string | null>(null);
   /** The live connection once the room is joined, for the status bar. */
   readonly liveReady = new Observable<LiveConnection | null>(null);
+  /** The invite of the room's current link, when this device knows it (it made or opened that link). */
+  readonly invite = new Observable<string | null>(null);
+  /** The device that may remove members and change the link. */
+  readonly ownerId = new Observable<string | null>(null);
   private live: LiveConnection | undefined;
   private readonly abort = new AbortController();
   private readonly retrier = new Retrier({ baseMs: 1000, maxMs: 30_000 });
@@ -46,10 +63,14 @@ export class RoomSync {
   private readonly session: Session;
   private readonly options: RoomSyncOptions;
 
+  /** The invite from the link that opened the room, if any (the fragment of /r/<roomId>#<invite>). */
+  private readonly linkInvite: string | null;
+
   constructor(roomId: string, session: Session, options: RoomSyncOptions = {}) {
     this.roomId = roomId;
     this.session = session;
     this.options = options;
+    this.linkInvite = options.linkInvite ?? null;
     this.catalog = new Observable(initialCatalog(roomId));
   }
 
@@ -109,6 +130,9 @@ export class RoomSync {
         break;
       } catch (error) {
         if (error instanceof ApiError && error.code === 'room_not_found') return this.join.set('not_found');
+        if (error instanceof ApiError && error.code === 'invite_invalid')
+          return this.join.set('invite_invalid');
+        if (error instanceof ApiError && error.code === 'removed_from_room') return this.join.set('removed');
         if (!isOffline(error) && !(error instanceof ApiError && error.code === 'unauthorized')) {
           this.joinError.set(error instanceof Error ? error.message : String(error));
         }
@@ -125,7 +149,11 @@ export class RoomSync {
       getTicket: this.session.getTicket,
       onFrame: (frame) => {
         // membership changes also reach the transfer engine's access check (it serves members only)
-        if (frame.kind !== 'hello') roomEventForTransfers(this.roomId, frame.event);
+        if (frame.kind === 'hello') void this.refreshOwner();
+        else {
+          roomEventForTransfers(this.roomId, frame.event);
+          this.onRoomEvent(frame.event);
+        }
         this.dispatch(
           frame.kind === 'hello'
             ? { type: 'hello', hello: frame.hello }
@@ -135,7 +163,7 @@ export class RoomSync {
       beforeRetry: () => this.ensureJoined(),
     });
     this.live.status.subscribe(() => {
-      if (this.live?.status.get() === 'left') this.join.set('left');
+      if (this.live?.status.get() === 'left' && this.join.get() !== 'removed') this.join.set('left');
     });
     this.liveReady.set(this.live);
     this.live.start();
@@ -151,7 +179,49 @@ export class RoomSync {
         });
       });
     }
-    await (this.options.join ? this.options.join() : this.session.api.joinRoom(this.roomId));
+    if (this.options.join) {
+      await this.options.join();
+      return;
+    }
+    const invite = this.linkInvite ?? (await storedInvite(this.roomId).catch(() => undefined)) ?? undefined;
+    await this.session.api.joinRoom(this.roomId, invite);
+    if (invite) {
+      this.invite.set(invite);
+      await rememberInvite(this.roomId, invite).catch(() => undefined);
+    }
+  }
+
+  /** The owner's id, from the tracker (it changes when an owner leaves). */
+  private async refreshOwner(): Promise<void> {
+    try {
+      this.ownerId.set((await this.session.api.getRoom(this.roomId)).ownerId);
+    } catch {
+      // the next hello tries again
+    }
+  }
+
+  private onRoomEvent(event: LiveEvent): void {
+    const me = this.session.identity.get()?.peerId;
+    if (event.type === 'invite-changed' && this.ownerId.get() !== me) {
+      // the link this device holds no longer lets anyone in: stop offering it
+      this.invite.set(null);
+      void rememberInvite(this.roomId, null).catch(() => undefined);
+    }
+    if (event.type === 'member-left') {
+      if (event.peerId === me && event.removed) this.join.set('removed');
+      else if (event.peerId === this.ownerId.get()) void this.refreshOwner();
+    }
+  }
+
+  /** The owner changes the link; the old one stops working at once. */
+  async rotateInvite(): Promise<void> {
+    const { invite } = await this.session.api.rotateInvite(this.roomId);
+    this.invite.set(invite);
+    await rememberInvite(this.roomId, invite).catch(() => undefined);
+  }
+
+  removeMember(peerId: string): Promise<null> {
+    return this.session.api.removeMember(this.roomId, peerId);
   }
 
   private async resync(): Promise<void> {

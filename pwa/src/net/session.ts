@@ -150,6 +150,16 @@ export class Session {
     }
   }
 
+  /** A new secret from the tracker; the old one stops working there at once. */
+  async rotateSecret(): Promise<void> {
+    const current = this.identity.get();
+    if (!current) throw new ApiError('unauthorized', 401);
+    const { secret } = await this.api.rotateSecret();
+    const next = { ...current, secret };
+    await saveIdentity(next);
+    this.identity.set(next);
+  }
+
   /** Renames now if the tracker is reachable, otherwise keeps the name here and sends it later. */
   async rename(raw: string): Promise<void> {
     const name = cleanText(raw).slice(0, LIMITS.maxPeerNameLength);

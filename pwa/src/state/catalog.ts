@@ -158,6 +158,8 @@ function applyChange(state: CatalogState, change: RoomChange & { at?: number }):
       return patchMember(state, change.peerId, { name: change.name });
     case 'member-joined':
       return { ...state, members: { ...state.members, [change.member.peerId]: change.member } };
+    case 'invite-changed':
+      return state;
     case 'member-left': {
       const { [change.peerId]: _gone, ...members } = state.members;
       const shares = Object.fromEntries(

@@ -2,9 +2,10 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 
-export function useQrCode(text: string): string | null {
+export function useQrCode(text: string | null): string | null {
   const [qr, setQr] = useState<string | null>(null);
   useEffect(() => {
+    if (!text) return setQr(null);
     QRCode.toDataURL(text, {
       errorCorrectionLevel: 'M',
       margin: 2,

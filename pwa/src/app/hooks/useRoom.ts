@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { RoomSync } from '../../net/roomSync.ts';
 import { ShareUploader } from '../../net/shareUploader.ts';
 import { takeFilesFor } from '../handoff.ts';
+import { inviteFromHash } from '../router.ts';
 import { useSession } from './useSession.ts';
 
 export interface RoomControllers {
@@ -18,7 +19,10 @@ export function useRoom(roomId: string, lobby = false): RoomControllers | null {
     const sync = new RoomSync(
       roomId,
       session,
-      lobby ? { join: () => session.api.joinLobby(), remember: false } : {},
+      lobby
+        ? { join: () => session.api.joinLobby(), remember: false }
+        : // the link's fragment carries the invite (never sent to a server but in the join's body)
+          { linkInvite: inviteFromHash(location.hash) },
     );
     const uploader = new ShareUploader(roomId, session, (signal) => sync.whenJoined(signal));
     sync.start();

@@ -52,7 +52,10 @@ describe.skipIf(skip)('inviting with the QR code', () => {
     const decoded = await readQr(page);
     expect(decoded).toBe(link);
 
-    const phone = await lan.startDevice('phone', { path: new URL(decoded!).pathname });
+    // the invite travels in the link's fragment
+    const { pathname, hash } = new URL(decoded!);
+    expect(hash).toMatch(/^#[A-Za-z0-9_-]{43}$/);
+    const phone = await lan.startDevice('phone', { path: `${pathname}${hash}` });
     await waitConnected(phone.page);
     await waitFileCount(phone.page, 1);
     await expect(fileRow(phone.page, 'hello.txt').textContent()).resolves.toMatch(/from Laptop of Ana/);

@@ -1,7 +1,9 @@
 // Property-based abuse: thousands of malformed bodies, params, queries and headers. Every answer must be
 // a 4xx with the error shape and a known code; never a 5xx, never a crash.
+
+import { env } from 'cloudflare:test';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSharesBody, listFilesQuery, updatePeerBody } from '../protocol/api.ts';
 import { ERROR_CODES } from '../protocol/errors.ts';
 import { call, file, join, newPeer, newRoom } from './helpers.ts';
@@ -17,7 +19,12 @@ let next = 0;
 /** Round-robin over many members, so the per-device write limit does not hide what lies behind it. */
 const actor = () => actors[next++ % actors.length]!;
 
+/** Strangers for join attempts: a few, registered up front (registering is not what is fuzzed). */
+const strangers: string[] = [];
+const stranger = () => strangers[next++ % strangers.length]!;
+
 beforeAll(async () => {
+  for (let i = 0; i < 8; i++) strangers.push((await newPeer()).secret);
   const owner = await newPeer();
   roomId = await newRoom(owner.secret);
   actors = [owner];
@@ -29,7 +36,23 @@ beforeAll(async () => {
   await call('POST', `/api/rooms/${roomId}/shares`, { secret: owner.secret, body: { files: [file(1)] } });
 });
 
+let generated = 0;
+
+/** D1 as the fuzzing found it: refused requests must leave every row as it was. */
+async function snapshot(): Promise<string> {
+  const tables = ['peers', 'rooms', 'members', 'shares', 'room_bans', 'room_contents'];
+  const counts = await Promise.all(
+    tables.map((t) => env.DB.prepare(`SELECT count(*) AS n FROM ${t}`).first<{ n: number }>()),
+  );
+  const names = await env.DB.prepare('SELECT group_concat(name) AS n FROM peers').first<{ n: string }>();
+  const invites = await env.DB.prepare('SELECT group_concat(invite_hash) AS h FROM rooms').first<{
+    h: string;
+  }>();
+  return JSON.stringify([counts, names, invites]);
+}
+
 function expectClientError(res: { status: number; json: unknown }, what: string) {
+  generated += 1;
   expect(res.status, what).toBeGreaterThanOrEqual(400);
   expect(res.status, what).toBeLessThan(500);
   const body = res.json as { error?: { code?: unknown; message?: unknown } };
@@ -58,7 +81,46 @@ const nearlyValidShares = fc
     files: Array.from({ length: count }, (_, i) => ({ ...file(10 + i), [field]: value })),
   }));
 
-describe('fuzzing the API', { timeout: 120_000 }, () => {
+describe('fuzzing the API', { timeout: 240_000 }, () => {
+  let before = '';
+  beforeAll(async () => {
+    before = await snapshot();
+  });
+  afterAll(async () => {
+    // every request above was refused: nothing in D1 may have changed
+    expect(await snapshot()).toBe(before);
+    console.log(`[fuzz] HTTP endpoints: ${generated} refused inputs, D1 unchanged`);
+  });
+
+  it('malformed joins, removals and link changes', async () => {
+    const member = actors[1]!;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(jsonish, fc.record({ invite: fc.oneof(fc.string({ maxLength: 60 }), fc.jsonValue()) })),
+        fc.oneof(fc.string({ maxLength: 40 }), fc.stringMatching(/^[a-z2-7]{26}$/)),
+        fc.integer({ min: 0, max: 3 }),
+        async (body, id, route) => {
+          const raw = typeof body === 'string' ? body : JSON.stringify(body);
+          const seg = encodeURIComponent(id) || 'x';
+          const cases: [string, string, string][] = [
+            ['POST', `/api/rooms/${roomId}/members`, stranger()],
+            ['DELETE', `/api/rooms/${roomId}/members/${seg}`, member.secret],
+            ['POST', `/api/rooms/${roomId}/invite`, member.secret],
+            ['POST', `/api/rooms/${seg}/invite`, member.secret],
+          ];
+          const [method, path, secret] = cases[route]!;
+          const res = await call(method, path, {
+            secret,
+            rawBody: raw,
+            headers: { 'content-type': 'application/json' },
+          });
+          expectClientError(res, `${method} ${path} ${raw}`);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
   it('malformed share bodies', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(jsonish, nearlyValidShares), async (body) => {

@@ -124,7 +124,16 @@ export function FileButtons({ blob, name, type }: { blob: Blob; name: string; ty
         </button>
       )}
       {isViewable(type) && (
-        <button type="button" onClick={() => openBlob(blob, type)} aria-label={`Open ${name}`}>
+        <button
+          type="button"
+          onClick={() =>
+            void openBlob(blob, type).then(
+              (opened) =>
+                opened || notify('This file is not the kind of file it says it is. Save it instead.'),
+            )
+          }
+          aria-label={`Open ${name}`}
+        >
           Open
         </button>
       )}

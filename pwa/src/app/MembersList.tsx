@@ -52,8 +52,13 @@ export function MembersList({
               {m.peerId === owner && <span className="badge">Owner</span>}
               <span className="visually-hidden">{m.online ? ', online' : ', offline'}</span>
               {owner === me && m.peerId !== me && (
-                <button type="button" className="link-button" onClick={() => remove(m)}>
-                  Remove<span className="visually-hidden"> {m.name}</span>
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-label={`Remove ${m.name}`}
+                  onClick={() => remove(m)}
+                >
+                  Remove
                 </button>
               )}
             </li>

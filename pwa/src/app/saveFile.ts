@@ -1,6 +1,7 @@
 // Handing a finished file to the person: save it (a browser download of the disk-backed Blob, or the
 // system "Save as" dialog where the File System Access API exists) or open it in a new tab.
 import { safeFileName } from '../state/fileName.ts';
+import { inertType, SNIFF_BYTES } from '../state/inertMedia.ts';
 
 interface SavePickerWindow {
   showSaveFilePicker?: (options: { suggestedName: string }) => Promise<{
@@ -40,14 +41,19 @@ export async function saveBlobAs(blob: Blob, name: string): Promise<boolean> {
   }
 }
 
-export function isViewable(type: string): boolean {
-  return /^(image|audio|video)\//.test(type);
-}
+export { isViewable } from '../state/inertMedia.ts';
 
-/** Opens images, audio and video in a new tab, where the browser plays or shows them. */
-export function openBlob(blob: Blob, type: string): void {
-  const typed = blob.type === type ? blob : blob.slice(0, blob.size, type);
-  const url = URL.createObjectURL(typed);
+/**
+ * Opens an inert image, audio or video file in a new tab, where the browser plays or shows it. A blob URL
+ * runs with the app's origin, so only allow-listed formats whose bytes match are opened (never SVG, HTML,
+ * XML, PDF or anything unknown), typed with our own canonical type. False: not opened (offer Save).
+ */
+export async function openBlob(blob: Blob, declared: string): Promise<boolean> {
+  const head = new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
+  const type = inertType(declared, head);
+  if (!type) return false;
+  const url = URL.createObjectURL(blob.slice(0, blob.size, type));
   window.open(url, '_blank', 'noopener');
   setTimeout(() => URL.revokeObjectURL(url), 10 * 60_000);
+  return true;
 }

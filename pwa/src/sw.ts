@@ -38,8 +38,21 @@ registerRoute(
   }),
 );
 
+/**
+ * The OS share sheet navigates here itself (no page sent it): a POST that another site's form made
+ * carries that site's Origin or a cross-site fetch mark, and is dropped without keeping anything.
+ */
+export function fromShareSheet(request: Request, ownOrigin: string): boolean {
+  // where the browser tells: only its own UI ('none') or this app itself; a sandboxed frame ('null') never
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null) return site === 'none' || site === 'same-origin';
+  const origin = request.headers.get('origin');
+  return origin === null || origin === ownOrigin;
+}
+
 /** Keeps the shared files until the app, opened at /?shared=1, asks which room they go to. */
 async function receiveShare(request: Request): Promise<Response> {
+  if (!fromShareSheet(request, self.location.origin)) return Response.redirect('/', 303);
   try {
     const form = await request.formData();
     const files = form.getAll('files').filter((f): f is File => f instanceof File);

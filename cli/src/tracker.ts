@@ -73,7 +73,8 @@ export class TrackerSession {
   /** Joins the room (idempotent on the tracker) and remembers its link. True when newly joined. */
   async join(link: RoomLink): Promise<boolean> {
     await this.device();
-    const answer = await this.call(() => this.api.joinRoom(link.roomId));
+    // the invite travels in the link's fragment (/r/<roomId>#<invite>)
+    const answer = await this.call(() => this.api.joinRoom(link.roomId, link.fragment ?? undefined));
     this.config.saveRoom({ origin: this.origin, roomId: link.roomId, link: link.href, joinedAt: Date.now() });
     return answer.joined;
   }

@@ -4,6 +4,11 @@ import { workerProject } from './vitestProject.ts';
 
 export default workerProject(
   'worker-lan',
-  ['test/signaling.test.ts', 'test/hostile-signaling.test.ts', 'test/membership-signaling.test.ts'],
+  [
+    'test/signaling.test.ts',
+    'test/hostile-signaling.test.ts',
+    'test/membership-signaling.test.ts',
+    'test/lobby-access.test.ts',
+  ],
   { TRACKER_MODE: 'lan' },
 );

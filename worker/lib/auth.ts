@@ -1,4 +1,5 @@
 // Device authentication (Bearer secret) and room membership checks.
+import { findLobby } from '../db/lobby.ts';
 import { findPeerBySecretHash, type PeerRow, touchPeer } from '../db/peers.ts';
 import { findRoom, isMember } from '../db/rooms.ts';
 import type { Env } from '../env.ts';
@@ -20,9 +21,17 @@ export async function authenticate(request: Request, env: Env, ctx: ExecutionCon
   return peer;
 }
 
-/** requireMember, and 403 `not_owner` unless the device owns the room. */
+/** requireMember, 403 `lobby_has_no_owner` on the lobby, and 403 `not_owner` unless the device owns the room. */
 export async function requireOwner(env: Env, roomId: string, peerId: string): Promise<void> {
   await requireMember(env, roomId, peerId);
+  // the lobby is the network's open room, with no invite: nobody owns it (its first device included)
+  if ((await findLobby(env.DB)) === roomId) {
+    throw new ApiError(
+      403,
+      'lobby_has_no_owner',
+      'Nobody owns the lobby: members cannot be removed from it and it has no link to change.',
+    );
+  }
   const room = await findRoom(env.DB, roomId);
   if (room?.created_by !== peerId) {
     throw new ApiError(403, 'not_owner', "Only the room's owner can remove members or change the link.");

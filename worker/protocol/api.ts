@@ -99,8 +99,8 @@ export interface Member {
 export interface RoomResponse {
   roomId: string;
   createdAt: number;
-  /** The device that may remove members and change the link (the creator, until it leaves). */
-  ownerId: string;
+  /** The device that may remove members and change the link (the creator, until it leaves); none in the lobby. */
+  ownerId: string | null;
   members: Member[];
 }
 

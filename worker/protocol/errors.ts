@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'invite_invalid',
   'removed_from_room',
+  'lobby_has_no_owner',
   'too_many_shares',
   'too_many_rooms',
   'too_many_memberships',

@@ -1,15 +1,7 @@
 // Rooms: create (with the invite of its link), read with members, join with the link, change the link.
 import type { IRequest } from 'itty-router';
-import {
-  addMember,
-  countRoomsOf,
-  findRoom,
-  insertRoom,
-  isBanned,
-  isMember,
-  listMembers,
-  setInviteHash,
-} from '../db/rooms.ts';
+import { findLobby } from '../db/lobby.ts';
+import { countRoomsOf, findRoom, insertRoom, isMember, listMembers, setInviteHash } from '../db/rooms.ts';
 import type { Env } from '../env.ts';
 import { authenticate, requireMember, requireOwner } from '../lib/auth.ts';
 import { randomId, randomSecret, sha256Hex } from '../lib/crypto.ts';
@@ -26,7 +18,8 @@ import {
 } from '../protocol/api.ts';
 import { LIMITS } from '../protocol/limits.ts';
 import { publish } from '../rooms/publish.ts';
-import { membershipChanged } from '../signaling/notify.ts';
+import { admit, refuseRemoved } from './admit.ts';
+import { lobbyEnabled, lobbyOff } from './lobby.ts';
 
 const tooMany = (code: 'too_many_rooms' | 'too_many_memberships', message: string) =>
   new ApiError(413, code, message);
@@ -58,11 +51,16 @@ export async function getRoom(request: IRequest, env: Env, ctx: ExecutionContext
   const peer = await authenticate(request, env, ctx);
   const roomId = parseParam(request.params.roomId, roomIdSchema, 'room id');
   await requireMember(env, roomId, peer.id);
-  const [room, members] = await Promise.all([findRoom(env.DB, roomId), listMembers(env.DB, roomId)]);
+  const [room, members, lobby] = await Promise.all([
+    findRoom(env.DB, roomId),
+    listMembers(env.DB, roomId),
+    findLobby(env.DB),
+  ]);
   const response: RoomResponse = {
     roomId,
     createdAt: room!.created_at,
-    ownerId: room!.created_by,
+    // the lobby is the network's open room: nobody owns it
+    ownerId: lobby === roomId ? null : room!.created_by,
     members: members.map(toMember),
   };
   return Response.json(response);
@@ -80,10 +78,9 @@ export async function joinRoom(request: IRequest, env: Env, ctx: ExecutionContex
   const room = await findRoom(env.DB, roomId);
   if (!room)
     throw notFound('room_not_found', 'There is no room with that link. Check the link or create a room.');
-  const now = Date.now();
-  if (await isBanned(env.DB, roomId, peer.id)) {
-    throw new ApiError(403, 'removed_from_room', "The room's owner removed this device from the room.");
-  }
+  // the lobby's id lets a device in only while this tracker has a lobby (it has no invite to ask for)
+  if (!lobbyEnabled(env) && (await findLobby(env.DB)) === roomId) throw lobbyOff();
+  await refuseRemoved(env, roomId, peer.id);
   // a member keeps access whatever link it holds; anyone else needs the current invite
   const inviteOk =
     room.invite_hash === null || (invite !== undefined && (await sha256Hex(invite)) === room.invite_hash);
@@ -96,20 +93,8 @@ export async function joinRoom(request: IRequest, env: Env, ctx: ExecutionContex
       "This link does not let anyone in (any more). Ask the room's owner for the current link.",
     );
   }
-  const counts = await countRoomsOf(env.DB, peer.id);
-  const added = counts.member < LIMITS.maxMemberships && (await addMember(env.DB, roomId, peer.id, now));
-  if (!added) {
-    if (await isMember(env.DB, roomId, peer.id)) {
-      return Response.json({ roomId, peerId: peer.id, joined: false }, { status: 200 });
-    }
-    throw tooMany(
-      'too_many_memberships',
-      `This device is in ${LIMITS.maxMemberships} rooms. Leave one first.`,
-    );
-  }
-  const member = { peerId: peer.id, name: peer.name, online: peer.online_since !== null, joinedAt: now };
-  await publish(env, [roomId], { type: 'member-joined', member });
-  await membershipChanged(env, peer.id);
+  const joined = await admit(env, roomId, peer, Date.now());
+  if (!joined) return Response.json({ roomId, peerId: peer.id, joined: false }, { status: 200 });
   return Response.json({ roomId, peerId: peer.id, joined: true }, { status: 201 });
 }
 

@@ -1,5 +1,7 @@
 // Test helpers: talk to the worker through its real fetch handler, as a client would.
-import { SELF } from 'cloudflare:test';
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from 'cloudflare:test';
+import type { Env } from '../env.ts';
+import worker from '../index.ts';
 import type { CreatePeerResponse, ShareFileInput } from '../protocol/api.ts';
 
 const ORIGIN = 'http://tracker.test';
@@ -80,4 +82,31 @@ export function file(seed: number, overrides: Partial<ShareFileInput> = {}): Sha
     chunkSize: 1 << 20,
     ...overrides,
   };
+}
+
+/** A call to the worker as a LAN tracker runs it (`overrides` on top), whatever this test project's vars. */
+export async function lanCall(
+  method: string,
+  path: string,
+  secret?: string,
+  overrides: Partial<Env> = {},
+  body?: unknown,
+) {
+  const headers: Record<string, string> = { 'cf-connecting-ip': freshIp() };
+  if (secret) headers.authorization = `Bearer ${secret}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    new Request(`http://tracker.test${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+    { ...env, TRACKER_MODE: 'lan', ...overrides },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: tests read the JSON they assert on
+  return { status: res.status, json: (text ? JSON.parse(text) : null) as any };
 }

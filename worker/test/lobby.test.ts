@@ -1,36 +1,7 @@
 // The lobby: on a LAN tracker every device may join one room with no link (POST /api/lobby); on a
 // deployed tracker only when LOBBY is "on". It is an ordinary room once joined.
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { Env } from '../env.ts';
-import worker from '../index.ts';
-import { call, file, freshIp, newPeer } from './helpers.ts';
-
-async function lanCall(
-  method: string,
-  path: string,
-  secret?: string,
-  overrides: Partial<Env> = {},
-  body?: unknown,
-) {
-  const headers: Record<string, string> = { 'cf-connecting-ip': freshIp() };
-  if (secret) headers.authorization = `Bearer ${secret}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`http://tracker.test${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-    { ...env, TRACKER_MODE: 'lan', ...overrides },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  const text = await res.text();
-  // biome-ignore lint/suspicious/noExplicitAny: tests read the JSON they assert on
-  return { status: res.status, json: (text ? JSON.parse(text) : null) as any };
-}
+import { call, file, lanCall, newPeer } from './helpers.ts';
 
 describe('the lobby', () => {
   it('is off on a deployed tracker unless LOBBY is "on"', async () => {

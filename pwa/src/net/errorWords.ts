@@ -26,6 +26,7 @@ const WORDS: Record<ClientErrorCode, string> = {
   rate_limited: 'Too many changes in a short time. Wait a minute and try again.',
   invite_invalid: 'This room link no longer lets anyone in. Ask the room’s owner for the current link.',
   removed_from_room: 'The room’s owner removed this device from the room.',
+  lobby_has_no_owner: 'Nobody owns the lobby: nobody can remove devices from it or change its link.',
   too_many_shares: 'This device shares as many files in this room as it may. Stop sharing some first.',
   too_many_rooms: 'This device owns as many rooms as it may. Leave one first.',
   too_many_memberships: 'This device is in as many rooms as it may. Leave one first.',

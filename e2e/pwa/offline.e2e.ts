@@ -142,4 +142,45 @@ describe.skipIf(skip)('installable and offline (secure origin)', () => {
     await waitFileCount(page, 1);
     await expect(fileRow(page, 'From the share sheet.txt').count()).resolves.toBe(1);
   });
+
+  it('drops files another website posts to the share target, unread (issue 10, item 15)', async () => {
+    const page = phone.page;
+    const target = phone.url('/share-target');
+    // two foreign senders: another website (its page answered by the browser itself, no network) and an
+    // opaque origin (what a sandboxed frame or a data: page sends)
+    const elsewhere = 'http://elsewhere.test/';
+    await phone.context.route(elsewhere, (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<title>elsewhere</title>' }),
+    );
+    for (const start of [elsewhere, 'data:text/html,<title>elsewhere</title>']) {
+      await page.goto(start);
+      await page.evaluate((action) => {
+        const form = document.createElement('form');
+        form.method = 'POST';
+        form.action = action;
+        form.enctype = 'multipart/form-data';
+        const input = document.createElement('input');
+        input.type = 'file';
+        input.name = 'files';
+        form.append(input);
+        document.body.replaceChildren(form);
+      }, target);
+      await page.locator('input[type=file]').setInputFiles({
+        name: 'planted.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('from elsewhere'),
+      });
+      await Promise.all([
+        page.waitForURL((url) => url.origin === new URL(target).origin, { timeout: 15_000 }),
+        page.evaluate(() => document.querySelector('form')?.submit()),
+      ]);
+      // the service worker answered (the tracker would not redirect), and not with the inbox
+      expect(new URL(page.url()).pathname + new URL(page.url()).search, `posted from ${start}`).toBe('/');
+    }
+    await page.goto(phone.url('/?shared=1'));
+    await page
+      .getByText('The shared files were already handled, or the browser did not pass them on.')
+      .waitFor();
+    await expect(page.getByText('planted.txt').count()).resolves.toBe(0);
+  });
 });

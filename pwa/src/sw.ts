@@ -40,7 +40,9 @@ registerRoute(
 
 /**
  * The OS share sheet navigates here itself (no page sent it): a POST that another site's form made
- * carries that site's Origin or a cross-site fetch mark, and is dropped without keeping anything.
+ * carries that site's Origin (or "null" from an opaque origin or a no-referrer page), and is dropped
+ * without reading it. Chromium 156 shows the service worker the Origin header of a form POST but not
+ * Sec-Fetch-Site (added later, on the way to the network); where a browser does show it, it decides.
  */
 export function fromShareSheet(request: Request, ownOrigin: string): boolean {
   // where the browser tells: only its own UI ('none') or this app itself; a sandboxed frame ('null') never

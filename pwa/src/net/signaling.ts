@@ -8,6 +8,7 @@ import { Retrier } from './backoff.ts';
 import { Observable } from './observable.ts';
 import { onBrowserOnline } from './online.ts';
 import { isFatalPeerError, isIdTaken } from './peerErrors.ts';
+import { browserLockDeps, type FallbackLockDeps, withFallbackLock } from './tabLock.ts';
 
 export type SignalingStatus = 'connecting' | 'connected' | 'retrying' | 'taken';
 
@@ -24,6 +25,8 @@ export interface SignalingOptions {
   createPeer: (id: string, options: PeerOptions) => Peer;
   /** Where the relay is: the page's own origin unless given. */
   server?: { host: string; port: number; secure: boolean };
+  /** The tab agreement where Web Locks are missing: the browser's by default, null for none (tests). */
+  tabLock?: FallbackLockDeps | null;
 }
 
 export class SignalingClient {
@@ -42,15 +45,26 @@ export class SignalingClient {
 
   start(): void {
     this.offOnline = onBrowserOnline(this.reconnectNow);
+    // One tab per device holds the signaling connection (the tracker gives the id to the newest socket,
+    // so two tabs would take it from each other in turns, and the second one's share clean-up would
+    // withdraw the first one's live shares). Another tab waits, says so, and takes over when the first
+    // one closes. Web Locks in secure contexts; a BroadcastChannel agreement on plain-http pages.
+    const name = `meshdrop-signaling-${this.options.peerId}`;
     const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
     if (!locks) {
-      void this.run();
+      const deps = this.options.tabLock === undefined ? browserLockDeps(name) : this.options.tabLock;
+      if (!deps) {
+        void this.run();
+        return;
+      }
+      void withFallbackLock(
+        deps,
+        this.abort.signal,
+        () => this.run(),
+        () => this.status.set('taken'),
+      );
       return;
     }
-    // One tab per device holds the signaling connection (the tracker gives the id to the newest socket,
-    // so two tabs would take it from each other in turns). Another tab waits, says so, and takes over
-    // when the first one closes. Web Locks exist in secure contexts only; elsewhere tabs still contend.
-    const name = `meshdrop-signaling-${this.options.peerId}`;
     let granted = false;
     void locks
       .request(name, { signal: this.abort.signal }, async () => {

@@ -77,9 +77,12 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   } catch {}
 }
 
-/** Our tracker: `MESHDROP_RATE_LIMITS=off npm start` on a fresh state folder (the PWA build is not needed). */
+/**
+ * Our tracker: `MESHDROP_RATE_LIMITS=off npm start` on a fresh state folder (the PWA build is not needed),
+ * HTTPS on as `npm start` has it; the load goes to its plain-http port, through the same Node front.
+ */
 export async function startTracker(): Promise<Server & { logTail(): string }> {
-  const port = await freePort();
+  const [port, httpsPort] = [await freePort(), await freePort()];
   const state = mkdtempSync(join(tmpdir(), 'meshdrop-load-'));
   const { child, started, log } = startGroup(
     [
@@ -88,12 +91,14 @@ export async function startTracker(): Promise<Server & { logTail(): string }> {
       '127.0.0.1',
       '--port',
       String(port),
+      '--https-port',
+      String(httpsPort),
       '--persist-to',
       state,
       '--no-build',
     ],
     { ...process.env, MESHDROP_RATE_LIMITS: 'off', NODE_ENV: 'production' },
-    /Ready on/i,
+    /MeshDrop is running/,
     'the tracker',
   );
   await started;

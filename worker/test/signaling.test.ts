@@ -315,7 +315,8 @@ describe('signaling: limits', () => {
     const { a, b, d, sa, sb, sc, sd } = await pairs();
     await freezeClock(a.peerId);
     for (let i = 0; i < 600; i++) sa.send(candidate(b.peerId, i));
-    expect(await sa.closedWithin()).toEqual({ code: 1008, reason: 'rate limit exceeded' });
+    // 600 frames through one workerd: give the close time when the machine is busy (seen at 3 s)
+    expect(await sa.closedWithin(15_000)).toEqual({ code: 1008, reason: 'rate limit exceeded' });
     // the burst allowance went through, in order (past the per-destination cap some were refused), then
     // b hears that a left
     const got: number[] = [];
@@ -331,7 +332,7 @@ describe('signaling: limits', () => {
     expect(await onlineSince(a.peerId)).toBeNull();
     await othersStillWork(sc, sd, d.peerId);
     for (const s of [sb, sc, sd]) s.close();
-  });
+  }, 30_000);
 });
 
 describe('signaling: queue cap', () => {

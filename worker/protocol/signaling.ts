@@ -18,9 +18,13 @@ export const SIGNALING_LIMITS = {
   /** Largest payload by type, in UTF-8 bytes of the whole frame: an SDP is a few KiB, a candidate far less. */
   maxOfferBytes: 32 * 1024,
   maxCandidateBytes: 4 * 1024,
-  /** OFFERs one device may send one other device: a burst, then one every `offerRefillMs`. */
-  offerBurst: 20,
-  offerRefillMs: 3_000,
+  /**
+   * OFFERs one device may send one other device: a burst, then one every `offerRefillMs`. The app opens a
+   * connection per file and source, so a folder of small files from one device needs many in a row; the
+   * receiving app closes connections it did not expect (at most 6 at once from one device).
+   */
+  offerBurst: 100,
+  offerRefillMs: 100,
   /** Frames one device may send one other device: what it can make the other tab hold. */
   pairBurst: 400,
   pairPerSecond: 20,

@@ -87,13 +87,14 @@ describe("what one device can make another device's tab hold", () => {
     const [a, b, c] = [await newTestPeer(), await newTestPeer(), await newTestPeer()];
     await roomOf(a, b, c);
     const [sa, sb, sc] = [await connect(a), await connect(b), await connect(c)];
-    for (let i = 0; i < 30; i++) sa.send(offer(b.peerId, { connectionId: `dc_${i}` }));
+    await freezeClock(a.peerId); // no refill while the burst goes out
+    for (let i = 0; i < 110; i++) sa.send(offer(b.peerId, { connectionId: `dc_${i}` }));
     const expired = [];
     for (let i = 0; i < 10; i++) expired.push(await sa.next());
     expect(expired).toEqual(Array(10).fill({ type: 'EXPIRE', src: b.peerId, dst: a.peerId }));
     const relayed = [];
-    for (let i = 0; i < 20; i++) relayed.push((await sb.next()).payload.connectionId);
-    expect(relayed).toEqual(Array.from({ length: 20 }, (_, i) => `dc_${i}`));
+    for (let i = 0; i < 100; i++) relayed.push((await sb.next()).payload.connectionId);
+    expect(relayed).toEqual(Array.from({ length: 100 }, (_, i) => `dc_${i}`));
     // another destination has its own allowance
     sa.send(offer(c.peerId));
     expect((await sc.next()).type).toBe('OFFER');

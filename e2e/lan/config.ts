@@ -10,6 +10,7 @@ const pinnedNode = join(REPO_ROOT, 'node_modules/.bin/node');
 export const NODE_BIN = existsSync(pinnedNode) ? pinnedNode : process.execPath;
 
 export const CHROMIUM_BIN = '/usr/bin/chromium';
+export const FIREFOX_BIN = '/usr/bin/firefox-esr';
 
 // every namespace we create starts with this, so leftovers are easy to find
 export const NS_PREFIX = 'mdlan-';

@@ -6,6 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS, MAX_BROWSERS, NS_PREFIX } from './config.ts';
 import { run, sleep, withTimeout } from './exec.ts';
+import type { LanDevice } from './lanDevice.ts';
 import type { Host } from './netns.ts';
 import {
   cutHost,
@@ -48,11 +49,12 @@ export interface DeviceSlot {
   caPath(): string | undefined;
   secureDefault: boolean;
   // enforce the browser limit across the whole LAN
-  acquireBrowser(device: Device): void;
-  releaseBrowser(device: Device): void;
+  acquireBrowser(device: LanDevice): void;
+  releaseBrowser(device: LanDevice): void;
 }
 
-export class Device {
+export class Device implements LanDevice {
+  readonly kind = 'chromium' as const;
   readonly name: string;
   readonly ip: string;
   readonly ns: string;
@@ -278,22 +280,27 @@ export class Device {
 
   // everything in the device namespace is this browser (zygote, renderers,
   // crashpad handler), whatever process group it ended up in
-  private async sweep(graceMs = 0): Promise<void> {
-    const deadline = Date.now() + graceMs;
-    for (let i = 0; i < 200; i++) {
-      const left = (await namespacePids(this.ns)).filter(isAlive);
-      if (left.length === 0) return;
-      if (Date.now() >= deadline) for (const pid of left) signal(pid, 'SIGKILL');
-      await sleep(50);
-    }
-    throw new Error(`browser processes of ${this.name} still running in ${this.ns}`);
+  private sweep(graceMs = 0): Promise<void> {
+    return sweepNamespace(this.ns, this.name, graceMs);
   }
+}
+
+/** Kills what is left in a device's namespace (after `graceMs` for a clean exit) and waits until it is gone. */
+export async function sweepNamespace(ns: string, name: string, graceMs = 0): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  for (let i = 0; i < 200; i++) {
+    const left = (await namespacePids(ns)).filter(isAlive);
+    if (left.length === 0) return;
+    if (Date.now() >= deadline) for (const pid of left) signal(pid, 'SIGKILL');
+    await sleep(50);
+  }
+  throw new Error(`browser processes of ${name} still running in ${ns}`);
 }
 
 // The three-browser limit holds for the machine, not just this run: another
 // run (a colleague's, a second terminal) may have browsers up. Every device
 // namespace with processes in it is one running browser; wait for a free slot.
-async function waitForBrowserSlot(timeoutMs = 180_000): Promise<void> {
+export async function waitForBrowserSlot(timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const deviceNs = new RegExp(`^${NS_PREFIX}[^-]+-d\\d+$`);
   for (;;) {

@@ -3,8 +3,11 @@
 export { cleanupStale } from './cleanup.ts';
 export type { ApiResponse, DeviceOptions } from './device.ts';
 export { Device } from './device.ts';
+export type { FirefoxDeviceOptions } from './firefox.ts';
+export { FirefoxDevice } from './firefox.ts';
 export type { LanOptions } from './lan.ts';
 export { createLan, Lan } from './lan.ts';
+export type { BrowserKind, LanDevice } from './lanDevice.ts';
 export type { Host } from './netns.ts';
 export { parseRate } from './netns.ts';
 export type { CliRun } from './nodePeer.ts';

@@ -14,8 +14,11 @@ import {
   TRACKER_HTTPS_PORT,
   TRACKER_PORT,
 } from './config.ts';
-import type { ApiResponse, DeviceOptions } from './device.ts';
+import type { ApiResponse, DeviceOptions, DeviceSlot } from './device.ts';
 import { Device } from './device.ts';
+import type { FirefoxDeviceOptions } from './firefox.ts';
+import { FirefoxDevice } from './firefox.ts';
+import type { LanDevice } from './lanDevice.ts';
 import type { Host } from './netns.ts';
 import {
   attachHost,
@@ -25,7 +28,7 @@ import {
   deleteNamespaceSync,
   listNamespaces,
 } from './netns.ts';
-import { fetchInNamespace } from './nsfetch.ts';
+import { apiInNamespace } from './nsfetch.ts';
 import { signal } from './procs.ts';
 import type { TrackerOptions } from './tracker.ts';
 import { Tracker } from './tracker.ts';
@@ -66,8 +69,8 @@ export class Lan {
   private readonly record: RunRecord;
   private readonly bridgeNs: string;
   private readonly trackerHost: Host;
-  private readonly devices: Device[] = [];
-  private readonly browsers = new Set<Device>();
+  private readonly devices: LanDevice[] = [];
+  private readonly browsers = new Set<LanDevice>();
   private bareHosts = 0;
   private currentTracker: Tracker | undefined;
   private closing: Promise<void> | undefined;
@@ -153,53 +156,55 @@ export class Lan {
 
   // HTTP to the tracker from the tracker's own namespace, for tests that need
   // the API without a browser (slower than device.api: it spawns a node)
-  async trackerApi(method: string, path: string, body?: unknown, bearer?: string): Promise<ApiResponse> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
-    const res = await fetchInNamespace(this.trackerHost.ns, new URL(path, this.trackerOrigin).href, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (res.status === 0) throw new Error(`tracker unreachable: ${res.text}`);
-    let json: unknown = null;
-    try {
-      json = JSON.parse(res.text);
-    } catch {
-      // not JSON
-    }
-    return { status: res.status, json };
+  trackerApi(method: string, path: string, body?: unknown, bearer?: string): Promise<ApiResponse> {
+    return apiInNamespace(this.trackerHost.ns, new URL(path, this.trackerOrigin).href, method, body, bearer);
   }
 
   async startDevice(name: string, opts: DeviceOptions = {}): Promise<Device> {
+    const { host, slot } = this.reserveHost(name);
+    return this.bringUp(new Device(name, slot, { ...opts, path: this.firstPath(opts.path) }), host);
+  }
+
+  /** A Firefox device (see firefox.ts); it counts against the same three-browser limit. */
+  async startFirefox(name: string, opts: FirefoxDeviceOptions = {}): Promise<FirefoxDevice> {
+    const { host, slot } = this.reserveHost(name);
+    return this.bringUp(new FirefoxDevice(name, slot, { ...opts, path: this.firstPath(opts.path) }), host);
+  }
+
+  // no tracker yet: nothing to navigate to
+  private firstPath(path: string | null | undefined): string | null {
+    return path !== undefined ? path : this.currentTracker ? '/' : null;
+  }
+
+  // Synchronous up to bringUp's push, so parallel start calls get distinct addresses.
+  private reserveHost(name: string): { host: Host; slot: DeviceSlot } {
     if (this.devices.some((d) => d.name === name)) throw new Error(`device ${name} already exists`);
     if (this.browsers.size >= MAX_BROWSERS) throw new Error(`at most ${MAX_BROWSERS} browsers at once`);
-    // everything up to the push is synchronous, so parallel startDevice calls
-    // get distinct addresses
     const octet = FIRST_DEVICE_OCTET + this.devices.length;
     const host = this.host(octet, this.nsName(`d${octet}`));
     const lan = this;
-    const device = new Device(
-      name,
-      {
-        host,
-        runDir: this.runDir,
-        origin: this.trackerOrigin,
-        secureOrigin: this.trackerSecureOrigin,
-        caPath: () => this.currentTracker?.caPath,
-        secureDefault: this.currentTracker?.secure ?? false,
-        acquireBrowser(d) {
-          if (lan.browsers.size >= MAX_BROWSERS) throw new Error(`at most ${MAX_BROWSERS} browsers at once`);
-          lan.browsers.add(d);
-        },
-        releaseBrowser(d) {
-          lan.browsers.delete(d);
-        },
+    const slot: DeviceSlot = {
+      host,
+      runDir: this.runDir,
+      origin: this.trackerOrigin,
+      secureOrigin: this.trackerSecureOrigin,
+      caPath: () => this.currentTracker?.caPath,
+      secureDefault: this.currentTracker?.secure ?? false,
+      acquireBrowser(d) {
+        if (lan.browsers.size >= MAX_BROWSERS) throw new Error(`at most ${MAX_BROWSERS} browsers at once`);
+        lan.browsers.add(d);
       },
-      // no tracker yet: nothing to navigate to
-      { ...opts, path: opts.path !== undefined ? opts.path : this.currentTracker ? '/' : null },
-    );
+      releaseBrowser(d) {
+        lan.browsers.delete(d);
+      },
+    };
+    return { host, slot };
+  }
+
+  private async bringUp<D extends LanDevice & { launch(): Promise<void> }>(
+    device: D,
+    host: Host,
+  ): Promise<D> {
     this.devices.push(device);
     await this.addNamespace(host.ns);
     await attachHost(host);
@@ -218,7 +223,7 @@ export class Lan {
     return host;
   }
 
-  device(name: string): Device {
+  device(name: string): LanDevice {
     const device = this.devices.find((d) => d.name === name);
     if (!device) throw new Error(`no device named ${name}`);
     return device;

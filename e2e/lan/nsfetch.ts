@@ -1,6 +1,7 @@
 // HTTP from inside a namespace. The test driver lives in the root namespace
 // and cannot reach the LAN, so it runs a one-shot node fetch via `ip netns exec`.
 import { NODE_BIN } from './config.ts';
+import type { ApiResponse } from './device.ts';
 import { run } from './exec.ts';
 
 export interface NsFetchRequest {
@@ -41,4 +42,30 @@ export async function fetchInNamespace(
   } catch {
     return { status: 0, text: stderr.trim() || stdout };
   }
+}
+
+/** A JSON API call from inside `ns` (so it leaves from that host's address): `{ status, json }`. */
+export async function apiInNamespace(
+  ns: string,
+  url: string,
+  method: string,
+  body?: unknown,
+  bearer?: string,
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
+  const res = await fetchInNamespace(ns, url, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 0) throw new Error(`${url} unreachable from ${ns}: ${res.text}`);
+  let json: unknown = null;
+  try {
+    json = JSON.parse(res.text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, json };
 }

@@ -2,10 +2,15 @@
 // with a reason; under CI it is an error, so a broken runner never passes by
 // skipping everything.
 import { accessSync, constants } from 'node:fs';
-import { CHROMIUM_BIN, NS_PREFIX } from './config.ts';
+import { CHROMIUM_BIN, FIREFOX_BIN, NS_PREFIX } from './config.ts';
 import { runSync } from './exec.ts';
 
-function findReason(): string | undefined {
+export interface Needs {
+  /** the suite also starts Firefox devices */
+  firefox?: boolean;
+}
+
+function findReason(needs: Needs): string | undefined {
   if (process.platform !== 'linux') return `network namespaces need Linux, this is ${process.platform}`;
   if (process.getuid?.() !== 0) return 'not root: creating network namespaces needs root';
   for (const tool of ['ip', 'tc']) {
@@ -18,6 +23,13 @@ function findReason(): string | undefined {
   } catch {
     return `${CHROMIUM_BIN} not found (apt-get install chromium)`;
   }
+  if (needs.firefox) {
+    try {
+      accessSync(FIREFOX_BIN, constants.X_OK);
+    } catch {
+      return `${FIREFOX_BIN} not found (apt-get install firefox-esr)`;
+    }
+  }
   // `probe` is never a live run id, so a leftover probe is cleaned like any stale namespace
   const probe = `${NS_PREFIX}probe${process.pid}`;
   const added = runSync('ip', ['netns', 'add', probe]);
@@ -28,8 +40,8 @@ function findReason(): string | undefined {
 
 // Returns why the LAN cannot run here (undefined when it can). With CI set
 // it throws instead, so the suite fails rather than silently skips.
-export function checkPrerequisites(): string | undefined {
-  const reason = findReason();
+export function checkPrerequisites(needs: Needs = {}): string | undefined {
+  const reason = findReason(needs);
   if (reason === undefined) return undefined;
   const ci = process.env.CI;
   if (ci && ci !== 'false' && ci !== '0') throw new Error(`e2e prerequisites missing under CI: ${reason}`);

@@ -1,28 +1,31 @@
-// Registers the service worker (secure contexts only) and offers a new version when one is waiting.
-// It never reloads while a transfer runs: the reload waits until isTransferActive() turns false.
+// Registers the service worker (secure contexts only) and offers a new version when one is waiting
+// (updates.ts decides what counts as one). It never reloads while a transfer runs: the reload waits until
+// isTransferActive() turns false.
 
-import { useRegisterSW } from 'virtual:pwa-register/react';
 import { useEffect, useState } from 'react';
 import { isTransferActive } from './transferActivity.ts';
+import { type UpdateWatch, watchForUpdates } from './updates.ts';
 
 export default function UpdatePrompt() {
-  const {
-    needRefresh: [needRefresh, setNeedRefresh],
-    updateServiceWorker,
-  } = useRegisterSW({ immediate: true });
+  const [watch, setWatch] = useState<UpdateWatch | null>(null);
+  const [offered, setOffered] = useState(false);
   const [waiting, setWaiting] = useState(false);
 
   useEffect(() => {
-    if (!waiting) return;
+    setWatch(watchForUpdates(() => setOffered(true)));
+  }, []);
+
+  useEffect(() => {
+    if (!waiting || !watch) return;
     const tryNow = () => {
-      if (!isTransferActive()) void updateServiceWorker(true);
+      if (!isTransferActive()) void watch.apply();
     };
     tryNow();
     const timer = setInterval(tryNow, 2000);
     return () => clearInterval(timer);
-  }, [waiting, updateServiceWorker]);
+  }, [waiting, watch]);
 
-  if (!needRefresh) return null;
+  if (!offered) return null;
   return (
     <div className="update-prompt" role="alert">
       <span>
@@ -33,7 +36,7 @@ export default function UpdatePrompt() {
           <button type="button" className="primary" onClick={() => setWaiting(true)}>
             Reload
           </button>
-          <button type="button" onClick={() => setNeedRefresh(false)}>
+          <button type="button" onClick={() => setOffered(false)}>
             Later
           </button>
         </>

@@ -8,6 +8,7 @@ const good: ConnectionFacts = {
   signaling: 'connected',
   live: 'live',
   inRoom: true,
+  webrtc: true,
 };
 
 describe('status bar words', () => {
@@ -28,5 +29,12 @@ describe('status bar words', () => {
     expect(statusText({ ...good, signaling: 'retrying' }).text).toMatch(/offline until then/);
     expect(statusText(good)).toEqual({ tone: 'ok', text: 'Connected — changes show up as they happen.' });
     expect(statusText({ ...good, inRoom: false, live: null }).tone).toBe('ok');
+  });
+
+  it('does not promise that others can reach a browser without WebRTC', () => {
+    expect(statusText({ ...good, inRoom: false, live: null, webrtc: false })).toEqual({
+      tone: 'ok',
+      text: 'Connected — this browser can look around rooms, but not send or receive files.',
+    });
   });
 });

@@ -9,6 +9,7 @@ import { FileToolbar } from './FileToolbar.tsx';
 import { useCatalogView } from './hooks/useCatalogView.ts';
 import { useNow } from './hooks/useNow.ts';
 import { useSession } from './hooks/useSession.ts';
+import { NoWebRtcNote } from './NoWebRtcNote.tsx';
 import { notify } from './notify.ts';
 
 const PAGE = 200;
@@ -19,7 +20,8 @@ interface Props {
   waiting: boolean;
   me: string | null;
   roomId: string;
-  onDownload: DownloadHandler;
+  /** Absent where this browser cannot download (no WebRTC): the list then says so, once. */
+  onDownload?: DownloadHandler;
 }
 
 export function FileList({ state, waiting, me, roomId, onDownload }: Props) {
@@ -48,13 +50,16 @@ export function FileList({ state, waiting, me, roomId, onDownload }: Props) {
       <h2 id="files-title">
         Files in this room <span className="muted">({all.length})</span>
       </h2>
+      {!onDownload && <NoWebRtcNote />}
       {!state.loaded ? (
         <p className="muted">
           {waiting ? 'The files show up as soon as the tracker can be reached.' : 'Loading the files…'}
         </p>
       ) : all.length === 0 ? (
         <p className="muted empty">
-          No files yet. Add some, or open this room on another device and share from there.
+          {onDownload
+            ? 'No files yet. Add some, or open this room on another device and share from there.'
+            : 'No files yet.'}
         </p>
       ) : (
         <>

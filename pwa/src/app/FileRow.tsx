@@ -9,7 +9,8 @@ interface Props {
   file: RoomFile;
   me: string | null;
   now: number;
-  onDownload: DownloadHandler;
+  /** Absent where this browser cannot download: no button that would fail. */
+  onDownload?: DownloadHandler;
   onStop: (file: RoomFile) => void;
 }
 
@@ -42,7 +43,7 @@ export function FileRow({ file, me, now, onDownload, onStop }: Props) {
         </div>
       </div>
       <div className="file-actions">
-        {others.length > 0 && (
+        {onDownload && others.length > 0 && (
           <button
             type="button"
             className={onlineOthers > 0 ? 'primary' : ''}

@@ -2,6 +2,7 @@
 
 import { useEffect } from 'react';
 import { transferEngine } from '../net/transfers.ts';
+import { hasWebRtc } from '../net/webrtc.ts';
 import { roomFiles } from '../state/roomFiles.ts';
 import { AddFiles } from './AddFiles.tsx';
 import { DownloadsPanel } from './DownloadsPanel.tsx';
@@ -15,6 +16,7 @@ import { useSession } from './hooks/useSession.ts';
 import { InvitePanel } from './InvitePanel.tsx';
 import { LobbyPanel } from './LobbyPanel.tsx';
 import { MembersList } from './MembersList.tsx';
+import { CannotShare } from './NoWebRtcNote.tsx';
 import { RememberedFiles } from './RememberedFiles.tsx';
 import { navigate } from './router.ts';
 import { SendingPanel } from './SendingPanel.tsx';
@@ -65,10 +67,12 @@ function RoomView({ roomId, room, lobby }: { roomId: string; room: RoomControlle
   }
 
   const canAdd = join !== 'left';
+  // without WebRTC the room can be browsed, and the places to share and download say why not
+  const transfers = hasWebRtc();
   // on a phone the invite comes first while nobody else is here, the files once someone is
   const alone = Object.keys(catalog.members).every((id) => id === me);
   return (
-    <DropZone onFiles={(files) => void room.uploader.add(files)} enabled={canAdd}>
+    <DropZone onFiles={(files) => void room.uploader.add(files)} enabled={canAdd && transfers}>
       <div className={`room${alone ? ' room-alone' : ''}`}>
         <aside className="room-side">
           {lobby ? <LobbyPanel roomId={roomId} /> : <InvitePanel roomId={roomId} sync={room.sync} me={me} />}
@@ -81,17 +85,18 @@ function RoomView({ roomId, room, lobby }: { roomId: string; room: RoomControlle
               {joinError}
             </p>
           )}
-          {canAdd && <AddFiles onFiles={(files) => void room.uploader.add(files)} />}
+          {canAdd && transfers && <AddFiles onFiles={(files) => void room.uploader.add(files)} />}
+          {canAdd && !transfers && <CannotShare />}
           <UploadList uploader={room.uploader} />
           <DownloadsPanel roomId={roomId} />
           <SendingPanel members={catalog.members} />
-          <RememberedFiles roomId={roomId} uploader={room.uploader} />
+          {transfers && <RememberedFiles roomId={roomId} uploader={room.uploader} />}
           <FileList
             state={catalog}
             waiting={join === 'waiting'}
             me={me}
             roomId={roomId}
-            onDownload={(file) => downloadFile(file, roomId)}
+            onDownload={transfers ? (file) => downloadFile(file, roomId) : undefined}
           />
         </div>
       </div>

@@ -1,9 +1,11 @@
 // Files sent to MeshDrop from another app's share sheet: pick the room they go to.
 import { useEffect, useState } from 'react';
 import { clearShareInbox, readShareInbox } from '../net/shareInbox.ts';
+import { hasWebRtc } from '../net/webrtc.ts';
 import { formatSize } from '../state/format.ts';
 import { CreateRoom } from './CreateRoom.tsx';
 import { handFilesTo } from './handoff.ts';
+import { NoWebRtcNote } from './NoWebRtcNote.tsx';
 import { roomTitle, useRecentRooms } from './RecentRooms.tsx';
 import { navigate, roomPath } from './router.ts';
 
@@ -21,6 +23,14 @@ export function ShareInboxPanel() {
     return (
       <section className="panel">
         <p className="muted">The shared files were already handled, or the browser did not pass them on.</p>
+      </section>
+    );
+  }
+
+  if (!hasWebRtc()) {
+    return (
+      <section className="panel share-inbox">
+        <NoWebRtcNote />
       </section>
     );
   }

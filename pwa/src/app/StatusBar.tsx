@@ -1,6 +1,7 @@
 // The tracker connection in plain words, at the bottom of every screen.
 import type { LiveConnection } from '../net/live.ts';
 import type { Observable } from '../net/observable.ts';
+import { hasWebRtc } from '../net/webrtc.ts';
 import { statusText } from '../state/statusText.ts';
 import { useMaybeObservable, useObservable } from './hooks/useObservable.ts';
 import { useBrowserOnline } from './hooks/useOnline.ts';
@@ -22,6 +23,7 @@ export function StatusBar({ live }: { live?: Observable<LiveConnection | null> }
     signaling: signalingStatus,
     live: liveStatus,
     inRoom: live !== undefined,
+    webrtc: hasWebRtc(),
   });
   return (
     <footer className={`status-bar status-${tone}`} role="status" aria-live="polite">

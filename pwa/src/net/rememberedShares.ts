@@ -5,6 +5,7 @@ import type { FileHash } from '../transfer/hashing.ts';
 import { ApiError, type TrackerApi } from './api.ts';
 import { canRead } from './fsAccess.ts';
 import { listShareRecords, type ShareRecord, saveShareRecord, sharedFiles } from './sharedFiles.ts';
+import { hasWebRtc } from './webrtc.ts';
 
 export function hashOfRecord(r: ShareRecord): FileHash {
   return { contentId: r.contentId, size: r.size, chunkSize: r.chunkSize, chunkHashes: r.chunkHashes };
@@ -18,7 +19,8 @@ export function isUnchanged(file: File, r: ShareRecord): boolean {
 export async function reconcileShares(api: TrackerApi): Promise<void> {
   for (const record of await listShareRecords()) {
     if (record.withdrawn || sharedFiles.getByShareId(record.shareId)) continue;
-    if (record.handle && (await canRead(record.handle, false))) {
+    // without WebRTC nothing can be served from here: every share is withdrawn
+    if (record.handle && hasWebRtc() && (await canRead(record.handle, false))) {
       const file = await record.handle.getFile().catch(() => undefined);
       if (file && isUnchanged(file, record)) {
         sharedFiles.add(file, hashOfRecord(record), record.shareId, record.roomId);

@@ -15,6 +15,7 @@ import { Observable } from './observable.ts';
 import { onBrowserOnline } from './online.ts';
 import { reconcileShares } from './rememberedShares.ts';
 import { SignalingClient } from './signaling.ts';
+import { hasWebRtc } from './webrtc.ts';
 
 export class Session {
   readonly api = new TrackerApi({ getSecret: () => this.identity.get()?.secret });
@@ -79,6 +80,7 @@ export class Session {
         this.activeTab = true;
         await this.reconcile();
       },
+      presenceOnly: !hasWebRtc(),
     });
     this.signaling.set(client);
     client.start();

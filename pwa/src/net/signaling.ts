@@ -9,6 +9,7 @@ import { Observable } from './observable.ts';
 import { onBrowserOnline } from './online.ts';
 import { isFatalPeerError, isIdTaken } from './peerErrors.ts';
 import { browserLockDeps, type FallbackLockDeps, withFallbackLock } from './tabLock.ts';
+import { holdPresence, presenceUrl } from './presenceSocket.ts';
 
 export type SignalingStatus = 'connecting' | 'connected' | 'retrying' | 'taken';
 
@@ -27,6 +28,8 @@ export interface SignalingOptions {
   server?: { host: string; port: number; secure: boolean };
   /** The tab agreement where Web Locks are missing: the browser's by default, null for none (tests). */
   tabLock?: FallbackLockDeps | null;
+  /** No WebRTC here: hold the relay socket for presence only, with no Peer (see presenceSocket.ts). */
+  presenceOnly?: boolean;
 }
 
 export class SignalingClient {
@@ -93,6 +96,11 @@ export class SignalingClient {
     if (peer) peer.options.config = { ...peer.options.config, iceServers };
   }
 
+  private readonly onOpen = (): void => {
+    this.retrier.reset();
+    this.status.set('connected');
+  };
+
   private async run(): Promise<void> {
     const { signal } = this.abort;
     await this.options.beforeConnect?.().catch(() => undefined);
@@ -105,7 +113,13 @@ export class SignalingClient {
           this.options.getIceServers(),
         ]);
         if (signal.aborted) return;
-        outcome = await this.connectOnce(ticket, iceServers);
+        outcome = this.options.presenceOnly
+          ? await holdPresence(
+              presenceUrl(this.options.server ?? pageServer(), this.options.peerId, ticket),
+              signal,
+              this.onOpen,
+            )
+          : await this.connectOnce(ticket, iceServers);
       } catch {
         // no ticket or config: the tracker is unreachable; wait and retry
       }
@@ -140,8 +154,7 @@ export class SignalingClient {
       let rejoining = false;
       const onOpen = () => {
         opened = true;
-        this.retrier.reset();
-        this.status.set('connected');
+        this.onOpen();
         this.peer.set(peer);
       };
       const onDisconnected = () => {

@@ -8,6 +8,8 @@ export interface ConnectionFacts {
   /** The room's live socket; null outside a room or before the room is joined. */
   live: 'connecting' | 'live' | 'retrying' | 'left' | null;
   inRoom: boolean;
+  /** This browser has WebRTC (without it, it browses but cannot send or receive files). */
+  webrtc: boolean;
 }
 
 export type StatusTone = 'ok' | 'busy' | 'offline' | 'warn';
@@ -38,6 +40,8 @@ export function statusText(f: ConnectionFacts): { tone: StatusTone; text: string
     tone: 'ok',
     text: f.inRoom
       ? 'Connected — changes show up as they happen.'
-      : 'Connected — other devices can reach this one.',
+      : f.webrtc
+        ? 'Connected — other devices can reach this one.'
+        : 'Connected — this browser can look around rooms, but not send or receive files.',
   };
 }

@@ -15,6 +15,7 @@ import { Observable } from './observable.ts';
 import { roomMembersFrom } from './roomMembers.ts';
 import type { Session } from './session.ts';
 import { sharedFiles } from './sharedFiles.ts';
+import { hasWebRtc } from './webrtc.ts';
 
 let engine: TransferEngine | null = null;
 /** Bumps whenever the library changes (a download finished, a file was deleted). */
@@ -60,7 +61,9 @@ export function startTransfers(session: Session): TransferEngine {
   // once this device can talk to the tracker, its library files are offered again in their rooms
   let offered = false;
   const offerLibrary = () => {
-    if (offered || !session.identity.get() || session.api.reachability.get() !== 'reachable') return;
+    // a browser without WebRTC cannot serve them: it must not be listed as a source
+    if (offered || !hasWebRtc() || !session.identity.get() || session.api.reachability.get() !== 'reachable')
+      return;
     offered = true;
     void listLibrary()
       .then((entries) => shareBack(session, entries))

@@ -5,6 +5,7 @@ import { SessionContext } from './app/hooks/useSession.ts';
 import { landOnLobby } from './app/landing.ts';
 import { Session } from './net/session.ts';
 import { startTransfers } from './net/transfers.ts';
+import { probeOpfs } from './transfer/opfsProbe.ts';
 import './app/styles/base.css';
 import './app/styles/layout.css';
 import './app/styles/home.css';
@@ -15,6 +16,8 @@ const session = new Session();
 session.start();
 startTransfers(session);
 landOnLobby(session);
+// downloads use OPFS only once a worker has shown it can write there (IndexedDB until then)
+void probeOpfs();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,5 +1,6 @@
 // Chunk storage in OPFS (secure contexts): a worker writes each verified chunk at its offset in one file
 // named after the download's storage key; the finished file is OPFS's own disk-backed File.
+import { opfsSyncAccessWorks } from './opfsProbe.ts';
 import type { OpfsReply, OpfsRequest } from './opfsProtocol.ts';
 import type { ChunkStore } from './store.ts';
 
@@ -26,10 +27,9 @@ function call(req: WithoutId<OpfsRequest>, transfer: Transferable[] = []): Promi
   });
 }
 
+/** OPFS only where a worker really opened a sync access handle (opfsProbe.ts), never by browser name. */
 export function opfsAvailable(): boolean {
-  return (
-    typeof navigator !== 'undefined' && !!navigator.storage?.getDirectory && typeof Worker !== 'undefined'
-  );
+  return opfsSyncAccessWorks();
 }
 
 export class OpfsChunkStore implements ChunkStore {

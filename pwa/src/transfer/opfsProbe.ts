@@ -1,0 +1,51 @@
+// Whether downloads may go to OPFS, found out once per page by trying (opfsProbe.worker.ts), never from
+// the user agent. Until the answer is in, and wherever the answer is no, downloads go to IndexedDB.
+
+let verdict: boolean | undefined;
+let probing: Promise<boolean> | undefined;
+
+export type ProbeWorker = Pick<Worker, 'terminate'> & {
+  onmessage: ((e: MessageEvent<unknown>) => void) | null;
+  onerror: ((e: ErrorEvent) => void) | null;
+};
+
+const spawnProbe = (): ProbeWorker =>
+  new Worker(new URL('../workers/opfsProbe.worker.ts', import.meta.url), { type: 'module' });
+
+/** Starts the probe (once); resolves with the verdict. A worker that never answers counts as no. */
+export function probeOpfs(spawn: () => ProbeWorker = spawnProbe, timeoutMs = 5_000): Promise<boolean> {
+  probing ??= new Promise<boolean>((resolve) => {
+    const hasOpfs =
+      typeof navigator !== 'undefined' && !!navigator.storage?.getDirectory && typeof Worker !== 'undefined';
+    if (!hasOpfs) return resolve(false);
+    let worker: ProbeWorker;
+    const done = (works: boolean) => {
+      clearTimeout(timer);
+      worker?.terminate();
+      resolve(works);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    try {
+      worker = spawn();
+    } catch {
+      return done(false);
+    }
+    worker.onmessage = (e) => done(e.data === true);
+    worker.onerror = () => done(false);
+  }).then((works) => {
+    verdict = works;
+    return works;
+  });
+  return probing;
+}
+
+/** The probe said yes (false while it runs, and when it was never started). */
+export function opfsSyncAccessWorks(): boolean {
+  return verdict === true;
+}
+
+/** For tests: forget the verdict. */
+export function resetOpfsProbe(): void {
+  verdict = undefined;
+  probing = undefined;
+}

@@ -7,7 +7,11 @@ import { PNG } from 'pngjs';
 const jsQR = createRequire(import.meta.url)('jsqr') as typeof import('jsqr').default;
 
 export async function readQr(page: Page): Promise<string | null> {
-  const shot = await page.getByRole('img', { name: 'QR code of the room link' }).screenshot();
+  return decodeQr(await page.getByRole('img', { name: 'QR code of the room link' }).screenshot());
+}
+
+/** The text of the QR code in a PNG screenshot, or null when none is found. */
+export function decodeQr(shot: Buffer): string | null {
   const png = PNG.sync.read(shot);
   return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data ?? null;
 }

@@ -1,0 +1,250 @@
+// Steps of the journeys that mix browsers, written once over `Ui` (ui.ts), on the app's UI contract:
+// li.file-row[data-content-id], section[aria-label="Downloads"] li[data-download][data-state], buttons
+// by their aria-labels, the status bar (role=status). Test files and their oracle (SHA-256, content id
+// computed in Node) come from the transfer journeys' FixtureSet.
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { Fixture } from '../transfer/support.ts';
+import { attr, type Ui } from './ui.ts';
+
+const SHOTS_DIR = join(tmpdir(), 'meshdrop-browser-shots');
+
+export const fileRowSel = (fx: Fixture): string => `li.file-row[data-content-id="${fx.contentId}"]`;
+export const downloadRowSel = (fx: Fixture): string =>
+  `section[aria-label="Downloads"] li[data-download="${fx.contentId}"]`;
+
+/** Seconds since `t0`, for the journeys' time lines. */
+export const since = (t0: number): string => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+/** What the page says, in one line (for failure messages and text checks). */
+export function textOf(ui: Ui, selector = 'body'): Promise<string> {
+  return ui.evaluate(
+    (sel) => (document.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    selector,
+  );
+}
+
+/** Waits until the element's text contains `text`; the error says what it said instead. */
+export async function waitForText(ui: Ui, selector: string, text: string, timeout = 20_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let seen = '';
+  while (Date.now() < deadline) {
+    seen = await textOf(ui, selector).catch(() => '');
+    if (seen.includes(text)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${ui.device.name}: "${selector}" never said "${text}" in ${timeout} ms; it says: ${seen}`);
+}
+
+/** Clicks the button whose visible text is exactly `text` (for buttons without an aria-label). */
+export async function clickButtonText(ui: Ui, text: string, within = 'body'): Promise<void> {
+  const mark = await ui.evaluate(
+    ({ text, within }) => {
+      const button = [...document.querySelectorAll(`${within} button`)].find(
+        (b) => (b.textContent ?? '').trim() === text,
+      );
+      if (!button) return null;
+      const mark = String(Math.random()).slice(2);
+      button.setAttribute('data-e2e-pick', mark);
+      return mark;
+    },
+    { text, within },
+  );
+  if (mark === null) throw new Error(`${ui.device.name}: no button "${text}" in ${within}`);
+  await ui.click(`button[data-e2e-pick="${mark}"]`);
+}
+
+export async function waitConnected(ui: Ui): Promise<void> {
+  await waitForText(ui, '[role=status]', 'Connected');
+}
+
+export async function joinRoom(ui: Ui, link: string): Promise<void> {
+  await ui.goto(link);
+  await waitConnected(ui);
+}
+
+export async function shareFiles(ui: Ui, files: Fixture[]): Promise<void> {
+  await ui.setFiles(
+    '.add-files label:first-child input[type=file]',
+    files.map((f) => f.file),
+  );
+}
+
+export async function shareFolder(ui: Ui, dir: string): Promise<void> {
+  await ui.setFiles('.add-files input[type=file][webkitdirectory]', [dir]);
+}
+
+export async function waitListed(ui: Ui, files: Fixture[], timeout = 30_000): Promise<void> {
+  for (const fx of files) await ui.waitFor(fileRowSel(fx), { timeout });
+}
+
+export async function clickDownload(ui: Ui, fx: Fixture): Promise<void> {
+  await ui.waitFor(fileRowSel(fx));
+  await ui.click(`${fileRowSel(fx)} button[aria-label=${attr(`Download ${fx.name}`)}]`);
+}
+
+/** The row's data-state, or null while there is no row. */
+export function downloadState(ui: Ui, fx: Fixture): Promise<string | null> {
+  return ui.evaluate(
+    (sel) => document.querySelector(sel)?.getAttribute('data-state') ?? null,
+    downloadRowSel(fx),
+  );
+}
+
+/** Until the download row says done; a failed/cancelled row or a timeout throws with what the page shows. */
+export async function waitDownloaded(ui: Ui, fx: Fixture, timeout = 60_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let state: string | null = null;
+  while (Date.now() < deadline) {
+    state = await downloadState(ui, fx);
+    if (state === 'done') return;
+    if (state === 'failed' || state === 'cancelled') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const shot = await screenshot(ui, `download-${fx.name}`);
+  throw new Error(
+    `${ui.device.name} (${ui.device.kind}): download of "${fx.name}" (${fx.size} B) ended as ` +
+      `data-state=${state ?? 'none'} ${state === 'failed' || state === 'cancelled' ? '' : `(not done after ${timeout} ms)`}\n` +
+      `  row text: ${await textOf(ui, downloadRowSel(fx))}\n  screenshot: ${shot}`,
+  );
+}
+
+/** Saves through the row's Save button and checks the saved bytes against the generated file. */
+export async function expectSavedExact(ui: Ui, fx: Fixture): Promise<void> {
+  const saved = await ui.saveFrom(`${downloadRowSel(fx)} button[aria-label=${attr(`Save ${fx.name}`)}]`, fx);
+  expect(saved, `${ui.device.name} (${ui.device.kind}) saved "${fx.name}"`).toEqual({
+    sha256: fx.sha256,
+    size: fx.size,
+    suggestedFilename: fx.name,
+  });
+}
+
+/** Downloads each file in turn (all clicked first) and checks every saved copy; failures are collected. */
+export async function downloadAllExact(ui: Ui, files: Fixture[], timeout = 60_000): Promise<string[]> {
+  const failures: string[] = [];
+  for (const fx of files) await clickDownload(ui, fx);
+  for (const fx of files) {
+    try {
+      await waitDownloaded(ui, fx, timeout);
+      await expectSavedExact(ui, fx);
+    } catch (error) {
+      failures.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return failures;
+}
+
+export async function screenshot(ui: Ui, label: string): Promise<string> {
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  const path = join(SHOTS_DIR, `${ui.device.kind}-${ui.device.name}-${label.replace(/[^\w.-]+/g, '_')}.png`);
+  await ui.screenshot(path).catch(() => undefined);
+  return path;
+}
+
+export interface EngineView {
+  state: string;
+  bytes: number;
+  rejectedChunks: number;
+}
+
+/** The download's state in the engine (`window.__meshdrop`, the app's diagnostics handle). */
+export function engineView(ui: Ui, fx: Fixture): Promise<EngineView | null> {
+  return ui.evaluate((cid) => {
+    interface Item {
+      contentId: string;
+      status: { state: string; progress: { bytes: number }; rejectedChunks: number };
+    }
+    const engine = (window as unknown as { __meshdrop?: { engine: { downloads(): Item[] } } }).__meshdrop
+      ?.engine;
+    const item = engine?.downloads().find((i) => i.contentId === cid);
+    if (!item) return null;
+    return {
+      state: item.status.state,
+      bytes: item.status.progress.bytes,
+      rejectedChunks: item.status.rejectedChunks,
+    };
+  }, fx.contentId);
+}
+
+/**
+ * Watches what a source sends through the engine's test seam (`__meshdropTamper`, called for every chunk
+ * it serves): counts each chunk of `fx`, and flips one bit of chunk `corrupt` once, if given.
+ */
+export async function watchServedChunks(ui: Ui, fx: Fixture, corrupt?: number): Promise<void> {
+  await ui.evaluate(
+    ({ cid, corrupt }) => {
+      const w = window as unknown as {
+        __meshdropTamper?: (id: string, i: number, b: Uint8Array) => Uint8Array;
+        __served: Record<number, number>;
+        __tampered: number;
+      };
+      w.__served = {};
+      w.__tampered = 0;
+      w.__meshdropTamper = (id, index, bytes) => {
+        if (id !== cid) return bytes;
+        w.__served[index] = (w.__served[index] ?? 0) + 1;
+        if (index !== corrupt || w.__tampered > 0) return bytes;
+        w.__tampered++;
+        const copy = bytes.slice();
+        copy[1234 % copy.length] = (copy[1234 % copy.length] ?? 0) ^ 0x01;
+        return copy;
+      };
+    },
+    { cid: fx.contentId, corrupt: corrupt ?? -1 },
+  );
+}
+
+/** What watchServedChunks saw: chunks served, how many of them more than once, and bits flipped. */
+export async function servedChunks(ui: Ui): Promise<{ served: number; again: number; tampered: number }> {
+  return ui.evaluate(() => {
+    const w = window as unknown as { __served: Record<number, number>; __tampered: number };
+    const counts = Object.values(w.__served);
+    return {
+      served: counts.reduce((a, b) => a + b, 0),
+      again: counts.reduce((a, b) => a + (b - 1), 0),
+      tampered: w.__tampered,
+    };
+  }, null);
+}
+
+export async function stopWatchingChunks(ui: Ui): Promise<void> {
+  await ui.evaluate(() => {
+    delete (window as unknown as { __meshdropTamper?: unknown }).__meshdropTamper;
+  }, null);
+}
+
+/** A mark on the page's window: still there later means the page was never reloaded. */
+export async function markPage(ui: Ui): Promise<void> {
+  await ui.evaluate(() => {
+    (window as unknown as { __journeyMark: number }).__journeyMark = 1;
+  }, null);
+}
+
+export function stillSamePage(ui: Ui): Promise<boolean> {
+  return ui.evaluate(() => (window as unknown as { __journeyMark?: number }).__journeyMark === 1, null);
+}
+
+/** The page's service worker: the active one's state (waiting until it has activated) and the controller. */
+export function serviceWorkerState(ui: Ui): Promise<{ active: string; controlled: boolean }> {
+  return ui.evaluate(async () => {
+    const active = (await navigator.serviceWorker.ready).active!;
+    if (active.state !== 'activated') {
+      await new Promise((done) =>
+        active.addEventListener('statechange', () => active.state === 'activated' && done(0)),
+      );
+    }
+    return { active: active.state, controlled: navigator.serviceWorker.controller !== null };
+  }, null);
+}
+
+/** How many entries the page's origin keeps in OPFS (downloads land there where sync handles work). */
+export function opfsEntries(ui: Ui): Promise<number> {
+  return ui.evaluate(async () => {
+    const root = (await navigator.storage.getDirectory()) as unknown as { keys(): AsyncIterable<string> };
+    let n = 0;
+    for await (const _ of root.keys()) n++;
+    return n;
+  }, null);
+}

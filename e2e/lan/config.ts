@@ -11,6 +11,10 @@ export const NODE_BIN = existsSync(pinnedNode) ? pinnedNode : process.execPath;
 
 export const CHROMIUM_BIN = '/usr/bin/chromium';
 export const FIREFOX_BIN = '/usr/bin/firefox-esr';
+// WebKitGTK (Debian's webkit2gtk-driver): the driver, its browser, and a display for it
+export const WEBKIT_DRIVER_BIN = '/usr/bin/WebKitWebDriver';
+export const MINIBROWSER_BIN = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+export const XVFB_BIN = '/usr/bin/Xvfb';
 
 // every namespace we create starts with this, so leftovers are easy to find
 export const NS_PREFIX = 'mdlan-';

@@ -2,7 +2,14 @@
 // driver (no signaling server): checks the LAN itself, independent of PeerJS
 // and the tracker. State lives on window.__rtc in each page.
 import { createHash } from 'node:crypto';
-import type { Page } from 'playwright-core';
+
+/**
+ * What these helpers need of a page: a Playwright Page is one; for other browsers pass their `Ui`
+ * (e2e/browsers/ui.ts), whose evaluate has this shape.
+ */
+export interface Page {
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+}
 
 export interface PairInfo {
   // addresses and types of each side's gathered candidates (from its SDP)
@@ -114,7 +121,7 @@ export async function connectPair(offerer: Page, answerer: Page, timeoutMs = 15_
       local: String(byId.get(pair?.localCandidateId)?.address ?? '?'),
       remote: String(byId.get(pair?.remoteCandidateId)?.address ?? '?'),
     };
-  });
+  }, null);
   const a = candidatesOf(offer);
   const b = candidatesOf(answer);
   return {
@@ -197,5 +204,5 @@ export async function closePeer(page: Page): Promise<void> {
     const s = (globalThis as unknown as { __rtc?: RtcState }).__rtc;
     s?.dc?.close();
     s?.pc.close();
-  });
+  }, null);
 }

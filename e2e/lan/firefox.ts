@@ -1,22 +1,19 @@
 // A Firefox device on the LAN: Debian's Firefox ESR in its own namespace, driven by puppeteer-core over
-// WebDriver BiDi through a relay (bidiRelay.ts), with a profile (and a download folder) that survives
+// WebDriver BiDi through a relay (relay.ts), with a profile (and a download folder) that survives
 // kill()/restart(). Same fault controls as a Chromium device: cut/restore/limitRate act on the link.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser as BrowserName, createProfile } from '@puppeteer/browsers';
 import type { Browser, Page } from 'puppeteer-core';
 import puppeteer from 'puppeteer-core';
-import { startBidiRelay } from './bidiRelay.ts';
 import { FIREFOX_BIN } from './config.ts';
-import type { ApiResponse, DeviceSlot } from './device.ts';
-import { sweepNamespace, waitForBrowserSlot } from './device.ts';
+import type { DeviceSlot } from './device.ts';
 import { withTimeout } from './exec.ts';
 import { firefoxPrefs } from './firefoxPrefs.ts';
-import type { LanDevice } from './lanDevice.ts';
-import { cutHost, limitHostRate, restoreHost, unlimitHostRate } from './netns.ts';
-import { apiInNamespace } from './nsfetch.ts';
+import { NamespacedDevice } from './namespacedDevice.ts';
 import { signal } from './procs.ts';
+import { startSocketRelay } from './relay.ts';
 
 const ENDPOINT = /WebDriver BiDi listening on ws:\/\/127\.0\.0\.1:(\d+)/;
 
@@ -29,16 +26,11 @@ export interface FirefoxDeviceOptions {
   prefs?: Record<string, unknown>;
 }
 
-export class FirefoxDevice implements LanDevice {
+export class FirefoxDevice extends NamespacedDevice {
   readonly kind = 'firefox' as const;
-  readonly name: string;
-  readonly ip: string;
-  readonly ns: string;
-  readonly logPath: string;
   /** where the browser saves downloads (set through prefs) */
   readonly downloadDir: string;
   private readonly opts: FirefoxDeviceOptions;
-  private readonly slot: DeviceSlot;
   private readonly profileDir: string;
   private readonly socketPath: string;
   private readonly browserLogPath: string;
@@ -49,23 +41,14 @@ export class FirefoxDevice implements LanDevice {
   private profileReady = false;
 
   constructor(name: string, slot: DeviceSlot, opts: FirefoxDeviceOptions) {
-    this.name = name;
-    this.slot = slot;
+    super(name, slot, opts.secure);
     this.opts = opts;
-    this.ip = slot.host.ip;
-    this.ns = slot.host.ns;
-    const base = join(slot.runDir, `device-${slot.host.bridgePort}`);
-    this.profileDir = join(base, 'profile');
-    this.downloadDir = join(base, 'downloads');
-    this.socketPath = join(base, 'bidi.sock');
-    this.logPath = join(base, 'console.log');
-    this.browserLogPath = join(base, 'firefox.log');
+    this.profileDir = join(this.base, 'profile');
+    this.downloadDir = join(this.base, 'downloads');
+    this.socketPath = join(this.base, 'bidi.sock');
+    this.browserLogPath = join(this.base, 'firefox.log');
     mkdirSync(this.profileDir, { recursive: true });
     mkdirSync(this.downloadDir, { recursive: true });
-  }
-
-  get secure(): boolean {
-    return this.opts.secure ?? this.slot.secureDefault;
   }
 
   /** the Puppeteer page (WebDriver BiDi) */
@@ -82,26 +65,7 @@ export class FirefoxDevice implements LanDevice {
     return this.browser !== undefined;
   }
 
-  url(path = '/'): string {
-    return new URL(path, this.slot.origin).href;
-  }
-
-  async launch(): Promise<void> {
-    if (this.browser) throw new Error(`device ${this.name} is already running`);
-    await waitForBrowserSlot();
-    this.slot.acquireBrowser(this);
-    try {
-      await this.start();
-    } catch (error) {
-      await this.stopProcesses();
-      this.slot.releaseBrowser(this);
-      throw error;
-    }
-    const path = this.opts.path === undefined ? '/' : this.opts.path;
-    if (path !== null) await this.goto(path);
-  }
-
-  private async start(): Promise<void> {
+  protected async start(): Promise<void> {
     if (!this.profileReady) {
       await createProfile(BrowserName.FIREFOX, {
         path: this.profileDir,
@@ -116,6 +80,25 @@ export class FirefoxDevice implements LanDevice {
       this.profileReady = true;
     }
     rmSync(this.socketPath, { force: true });
+    const port = await this.startFirefox();
+    this.relay = await startSocketRelay(this.ns, this.socketPath, port);
+    this.browser = await puppeteer.connect({
+      browserWSEndpoint: `ws+unix:${this.socketPath}:/session`,
+      protocol: 'webDriverBiDi',
+      // Firefox accepts BiDi connections only for a loopback Host header
+      headers: { host: `127.0.0.1:${port}` },
+      defaultViewport: { width: 1280, height: 720 },
+      protocolTimeout: 60_000,
+    });
+    const page = (await this.browser.pages())[0] ?? (await this.browser.newPage());
+    this.watch(page);
+    this.currentPage = page;
+    const path = this.opts.path === undefined ? '/' : this.opts.path;
+    if (path !== null) await this.goto(path);
+  }
+
+  /** Starts Firefox in the namespace; resolves with the port its BiDi server listens on there. */
+  private startFirefox(): Promise<number> {
     const firefox = spawn(
       'ip',
       [
@@ -135,7 +118,7 @@ export class FirefoxDevice implements LanDevice {
     );
     this.firefox = firefox;
     const log = createWriteStream(this.browserLogPath, { flags: 'a' });
-    const port = await new Promise<number>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       let seen = '';
       const timer = setTimeout(
         () => reject(new Error(`${this.name}: Firefox did not start in 60 s`)),
@@ -157,18 +140,6 @@ export class FirefoxDevice implements LanDevice {
         );
       });
     });
-    this.relay = await startBidiRelay(this.ns, this.socketPath, port);
-    this.browser = await puppeteer.connect({
-      browserWSEndpoint: `ws+unix:${this.socketPath}:/session`,
-      protocol: 'webDriverBiDi',
-      // Firefox accepts BiDi connections only for a loopback Host header
-      headers: { host: `127.0.0.1:${port}` },
-      defaultViewport: { width: 1280, height: 720 },
-      protocolTimeout: 60_000,
-    });
-    const page = (await this.browser.pages())[0] ?? (await this.browser.newPage());
-    this.watch(page);
-    this.currentPage = page;
   }
 
   private watch(page: Page): void {
@@ -181,36 +152,11 @@ export class FirefoxDevice implements LanDevice {
     await this.page.goto(this.url(path));
   }
 
-  // from the device's namespace (its address), without going through the page
-  api(method: string, path: string, body?: unknown, bearer?: string): Promise<ApiResponse> {
-    return apiInNamespace(this.ns, this.url(path), method, body, bearer);
-  }
-
-  cut(): Promise<void> {
-    return cutHost(this.slot.host);
-  }
-
-  restore(): Promise<void> {
-    return restoreHost(this.slot.host);
-  }
-
-  limitRate(rate: string): Promise<void> {
-    return limitHostRate(this.slot.host, rate);
-  }
-
-  unlimit(): Promise<void> {
-    return unlimitHostRate(this.slot.host);
-  }
-
+  // a crash: SIGKILL, the profile stays
   async kill(): Promise<void> {
     if (!this.browser) return;
-    await this.stopProcesses();
-    this.forget();
-  }
-
-  async restart(): Promise<void> {
-    await this.kill();
-    await this.launch();
+    this.killSync();
+    await this.stopped();
   }
 
   async close(): Promise<void> {
@@ -222,8 +168,7 @@ export class FirefoxDevice implements LanDevice {
     );
     // Firefox exits by itself after close; the relay never would
     if (this.relay?.pid !== undefined) signal(-this.relay.pid, 'SIGKILL');
-    await this.stopProcesses(2_000);
-    this.forget();
+    await this.stopped(2_000);
   }
 
   killSync(): void {
@@ -231,15 +176,10 @@ export class FirefoxDevice implements LanDevice {
       if (child?.pid !== undefined) signal(-child.pid, 'SIGKILL');
   }
 
-  private async stopProcesses(graceMs = 0): Promise<void> {
-    if (graceMs === 0) this.killSync();
+  private async stopped(graceMs = 0): Promise<void> {
     this.browser?.disconnect().catch(() => undefined);
-    // the relay and Firefox's content processes all live in the device namespace
-    await sweepNamespace(this.ns, this.name, graceMs);
-    if (existsSync(this.socketPath)) rmSync(this.socketPath, { force: true });
-  }
-
-  private forget(): void {
+    await this.sweep(graceMs);
+    rmSync(this.socketPath, { force: true });
     this.browser = undefined;
     this.currentPage = undefined;
     this.firefox = undefined;

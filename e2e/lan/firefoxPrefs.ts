@@ -31,6 +31,13 @@ export function firefoxPrefs(o: FirefoxPrefOptions): Record<string, unknown> {
     'toolkit.telemetry.enabled': false,
     'datareporting.healthreport.uploadEnabled': false,
     'network.dns.disableIPv6': true,
-    ...(o.secureHost ? { 'dom.securecontext.allowlist': o.secureHost } : {}),
+    ...(o.secureHost
+      ? {
+          'dom.securecontext.allowlist': o.secureHost,
+          // that page now counts as secure, so Firefox would "upgrade" its own http images to https
+          // (mixed display content) and break them; real HTTPS needs neither pref
+          'security.mixed_content.upgrade_display_content': false,
+        }
+      : {}),
   };
 }

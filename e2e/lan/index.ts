@@ -15,3 +15,5 @@ export { NodePeer } from './nodePeer.ts';
 export { checkPrerequisites } from './prereq.ts';
 export type { TrackerCommand, TrackerCommandContext, TrackerOptions } from './tracker.ts';
 export { standinCommand, startScriptCommand, Tracker } from './tracker.ts';
+export type { WebKitDeviceOptions } from './webkit.ts';
+export { WebKitDevice } from './webkit.ts';

@@ -32,6 +32,8 @@ import { apiInNamespace } from './nsfetch.ts';
 import { signal } from './procs.ts';
 import type { TrackerOptions } from './tracker.ts';
 import { Tracker } from './tracker.ts';
+import type { WebKitDeviceOptions } from './webkit.ts';
+import { WebKitDevice } from './webkit.ts';
 
 export interface LanOptions {
   // third octet of 10.99.X.0/24; default: the lowest one no live run uses
@@ -169,6 +171,12 @@ export class Lan {
   async startFirefox(name: string, opts: FirefoxDeviceOptions = {}): Promise<FirefoxDevice> {
     const { host, slot } = this.reserveHost(name);
     return this.bringUp(new FirefoxDevice(name, slot, { ...opts, path: this.firstPath(opts.path) }), host);
+  }
+
+  /** A WebKitGTK device (see webkit.ts): plain http only, no WebRTC; counts against the same limit. */
+  async startWebKit(name: string, opts: WebKitDeviceOptions = {}): Promise<WebKitDevice> {
+    const { host, slot } = this.reserveHost(name);
+    return this.bringUp(new WebKitDevice(name, slot, { ...opts, path: this.firstPath(opts.path) }), host);
   }
 
   // no tracker yet: nothing to navigate to

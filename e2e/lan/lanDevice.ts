@@ -2,7 +2,7 @@
 // the LAN's bookkeeping (browser slots, teardown), use this and nothing browser-specific.
 import type { ApiResponse } from './device.ts';
 
-export type BrowserKind = 'chromium' | 'firefox';
+export type BrowserKind = 'chromium' | 'firefox' | 'webkit';
 
 export interface LanDevice {
   readonly kind: BrowserKind;

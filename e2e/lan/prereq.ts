@@ -2,12 +2,21 @@
 // with a reason; under CI it is an error, so a broken runner never passes by
 // skipping everything.
 import { accessSync, constants } from 'node:fs';
-import { CHROMIUM_BIN, FIREFOX_BIN, NS_PREFIX } from './config.ts';
+import {
+  CHROMIUM_BIN,
+  FIREFOX_BIN,
+  MINIBROWSER_BIN,
+  NS_PREFIX,
+  WEBKIT_DRIVER_BIN,
+  XVFB_BIN,
+} from './config.ts';
 import { runSync } from './exec.ts';
 
 export interface Needs {
   /** the suite also starts Firefox devices */
   firefox?: boolean;
+  /** the suite also starts WebKit devices */
+  webkit?: boolean;
 }
 
 function findReason(needs: Needs): string | undefined {
@@ -23,11 +32,18 @@ function findReason(needs: Needs): string | undefined {
   } catch {
     return `${CHROMIUM_BIN} not found (apt-get install chromium)`;
   }
-  if (needs.firefox) {
+  const tools: [boolean | undefined, string, string][] = [
+    [needs.firefox, FIREFOX_BIN, 'firefox-esr'],
+    [needs.webkit, WEBKIT_DRIVER_BIN, 'webkit2gtk-driver'],
+    [needs.webkit, MINIBROWSER_BIN, 'webkit2gtk-driver'],
+    [needs.webkit, XVFB_BIN, 'xvfb'],
+  ];
+  for (const [needed, bin, apt] of tools) {
+    if (!needed) continue;
     try {
-      accessSync(FIREFOX_BIN, constants.X_OK);
+      accessSync(bin, constants.X_OK);
     } catch {
-      return `${FIREFOX_BIN} not found (apt-get install firefox-esr)`;
+      return `${bin} not found (apt-get install ${apt})`;
     }
   }
   // `probe` is never a live run id, so a leftover probe is cleaned like any stale namespace

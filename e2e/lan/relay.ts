@@ -1,7 +1,8 @@
-// Firefox speaks WebDriver BiDi only over a WebSocket on ITS namespace's loopback, which the test driver
-// (root namespace) cannot reach. Unix sockets are files, not network: a one-line relay started inside
-// the device namespace listens on a socket file and forwards each connection to Firefox's port, and the
-// driver connects to `ws+unix:<socket>:/session`. The driver's API stays the one Puppeteer offers.
+// Firefox's WebDriver BiDi and WebKit's WebDriver listen only on THEIR namespace's loopback, which the
+// test driver (root namespace) cannot reach. Unix sockets are files, not network: a small relay started
+// inside the device namespace listens on a socket file and forwards each connection to the browser's
+// port; the driver connects to the file (Puppeteer: `ws+unix:<socket>:/session`; WebDriver: HTTP over
+// the socket). The driver's API stays the one Puppeteer (or WebDriver) offers.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { NODE_BIN } from './config.ts';
 import { withTimeout } from './exec.ts';
@@ -18,7 +19,7 @@ net.createServer((client) => {
 `;
 
 /** Starts the relay in `ns` (its own process group) and resolves once the socket file listens. */
-export async function startBidiRelay(ns: string, socketPath: string, port: number): Promise<ChildProcess> {
+export async function startSocketRelay(ns: string, socketPath: string, port: number): Promise<ChildProcess> {
   const child = spawn('ip', ['netns', 'exec', ns, NODE_BIN, '-e', SCRIPT, socketPath, String(port)], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,7 +34,7 @@ export async function startBidiRelay(ns: string, socketPath: string, port: numbe
   });
   if (!(await withTimeout(ready, 10_000))) {
     if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    throw new Error(`BiDi relay in ${ns} did not start: ${stderr.trim() || 'timed out'}`);
+    throw new Error(`relay in ${ns} did not start: ${stderr.trim() || 'timed out'}`);
   }
   return child;
 }

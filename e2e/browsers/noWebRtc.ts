@@ -1,10 +1,9 @@
-// A device whose browser has no WebRTC: Chromium with RTCPeerConnection and friends removed before the
-// app's first script runs. That is what the app sees on an iPhone in Lockdown Mode, in some in-app
-// browsers, and in WebKitGTK here (which has no RTCPeerConnection at all; see e2e/README.md for the
-// manual WebKit check).
+// Devices whose browser has no WebRTC: WebKitGTK here (Debian builds it without), and Chromium with
+// RTCPeerConnection and friends removed before the app's first script runs. That is what the app sees on
+// an iPhone in Lockdown Mode and in some in-app browsers.
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { Device, Lan } from '../lan/index.ts';
+import type { Device, Lan, LanDevice } from '../lan/index.ts';
 import { decodeQr } from '../pwa/qr.ts';
 import type { Fixture } from '../transfer/support.ts';
 import {
@@ -46,7 +45,7 @@ export async function startWithoutWebRtc(lan: Lan, name: string): Promise<Device
  * Share and Download would be, with no button that would fail. It never becomes a source.
  */
 export async function expectNoWebRtcRoom(o: {
-  device: Device;
+  device: LanDevice;
   link: string;
   files: Fixture[];
   others: Ui[];

@@ -9,10 +9,11 @@ import { checkPrerequisites, createLan } from '../lan/index.ts';
 import { createRoom, ensureBuilt } from '../pwa/support.ts';
 import { FixtureSet, MiB } from '../transfer/support.ts';
 import { crossJourney, resumeAfterReload } from './journeys.ts';
-import { joinRoom, waitForText } from './support.ts';
+import { expectNoWebRtcRoom } from './noWebRtc.ts';
+import { clickButtonText, joinRoom, shareFiles, waitForText } from './support.ts';
 import { type Ui, uiOf } from './ui.ts';
 
-const skip = checkPrerequisites({ firefox: true });
+const skip = checkPrerequisites({ firefox: true, webkit: true });
 
 describe.skipIf(skip)('Firefox and Chromium on plain http', () => {
   let lan: Lan;
@@ -26,9 +27,11 @@ describe.skipIf(skip)('Firefox and Chromium on plain http', () => {
     sets.push(set);
     return set;
   };
-  const openRoom = async (): Promise<void> => {
+  const openRoom = async (): Promise<string> => {
     await alice.goto('/');
-    await joinRoom(f, await createRoom(alice.page));
+    const link = await createRoom(alice.page);
+    await joinRoom(f, link);
+    return link;
   };
 
   beforeAll(async () => {
@@ -70,5 +73,32 @@ describe.skipIf(skip)('Firefox and Chromium on plain http', () => {
     await openRoom();
     const fx = fixtures().add({ name: 'reloaded 文件 24 MiB.bin', size: 24 * MiB + 3 });
     await resumeAfterReload({ source: a, receiver: fox, fx, resumes: true });
+  });
+
+  it('4. Firefox crashes and comes back as the same device, on the same profile', async () => {
+    await fox.goto('/');
+    await clickButtonText(f, 'Rename', '.hero');
+    await f.fill('#device-name-input', 'Fox of Ana');
+    await clickButtonText(f, 'Save', '.hero');
+    await waitForText(f, '.hero .device-name', 'Fox of Ana');
+    const link = await openRoom();
+    await waitForText(a, '.members', 'Fox of Ana, online');
+    await fox.kill();
+    await waitForText(a, '.members', 'Fox of Ana, offline', 70_000);
+    await fox.restart();
+    await joinRoom(f, link);
+    // the same identity (IndexedDB survived): Alice sees the same device back, not a new one
+    await waitForText(a, '.members', 'Devices (2 online)');
+    await waitForText(a, '.members', 'Fox of Ana, online');
+  });
+
+  it('5. WebKit without WebRTC: browse, who is online, rename, invite, and one sentence instead of Share/Download', {
+    timeout: 90_000,
+  }, async () => {
+    const link = await openRoom();
+    const files = [fixtures().add({ name: 'for everyone.txt', size: 3000 })];
+    await shareFiles(a, files);
+    const webkit = await lan.startWebKit('webkit');
+    await expectNoWebRtcRoom({ device: webkit, link, files, others: [a, f] });
   });
 });

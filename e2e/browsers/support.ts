@@ -2,7 +2,7 @@
 // li.file-row[data-content-id], section[aria-label="Downloads"] li[data-download][data-state], buttons
 // by their aria-labels, the status bar (role=status). Test files and their oracle (SHA-256, content id
 // computed in Node) come from the transfer journeys' FixtureSet.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -80,9 +80,21 @@ export async function waitListed(ui: Ui, files: Fixture[], timeout = 30_000): Pr
   for (const fx of files) await ui.waitFor(fileRowSel(fx), { timeout });
 }
 
+/** Clicks the file's Download button; its row in the downloads panel must appear (or the click was lost). */
 export async function clickDownload(ui: Ui, fx: Fixture): Promise<void> {
   await ui.waitFor(fileRowSel(fx));
-  await ui.click(`${fileRowSel(fx)} button[aria-label=${attr(`Download ${fx.name}`)}]`);
+  const button = `${fileRowSel(fx)} button[aria-label=${attr(`Download ${fx.name}`)}]`;
+  await ui.click(button);
+  try {
+    await ui.waitFor(downloadRowSel(fx), { timeout: 10_000 });
+  } catch {
+    const shot = await screenshot(ui, `no-download-row-${fx.name}`);
+    throw new Error(
+      `${ui.device.name} (${ui.device.kind}): clicked "Download ${fx.name}" and no download row appeared\n` +
+        `  button there: ${await ui.evaluate((sel) => document.querySelector(sel)?.outerHTML ?? 'none', button)}\n` +
+        `  screenshot: ${shot}\n  console: ${consoleTail(ui)}`,
+    );
+  }
 }
 
 /** The row's data-state, or null while there is no row. */
@@ -134,6 +146,13 @@ export async function downloadAllExact(ui: Ui, files: Fixture[], timeout = 60_00
     }
   }
   return failures;
+}
+
+/** The device's last page console lines (Chromium and Firefox log them), for failure messages. */
+export function consoleTail(ui: Ui, lines = 12): string {
+  const path = ui.device.logPath;
+  if (!existsSync(path)) return '(nothing logged)';
+  return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n    ');
 }
 
 export async function screenshot(ui: Ui, label: string): Promise<string> {

@@ -3,18 +3,18 @@
 // the app's UI contract (aria-labels, data attributes) and `evaluate`, so one journey reads the same
 // whichever browser plays which part. Saving is where browsers differ most: Chromium hands Playwright a
 // download; Firefox writes into the device's download folder (set through prefs), which we watch.
+// WebKitWebDriver (WebDriver classic) drives WebKit, which has no WebRTC: nothing there to share or save.
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page as PlaywrightPage } from 'playwright-core';
 import type { Page as PuppeteerPage } from 'puppeteer-core';
-import type { Device, FirefoxDevice, LanDevice } from '../lan/index.ts';
+import type { Device, FirefoxDevice, LanDevice, WebKitDevice } from '../lan/index.ts';
 import { type Saved, sha256File } from '../transfer/support.ts';
 
 export interface Ui {
   readonly device: LanDevice;
   goto(url: string): Promise<void>;
   reload(): Promise<void>;
-  currentUrl(): string;
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   /** a real click (input events from the driver), on the first match */
   click(selector: string): Promise<void>;
@@ -36,7 +36,9 @@ export function attr(value: string): string {
 }
 
 export function uiOf(device: LanDevice): Ui {
-  return device.kind === 'firefox' ? puppeteerUi(device as FirefoxDevice) : playwrightUi(device as Device);
+  if (device.kind === 'firefox') return puppeteerUi(device as FirefoxDevice);
+  if (device.kind === 'webkit') return webdriverUi(device as WebKitDevice);
+  return playwrightUi(device as Device);
 }
 
 function playwrightUi(device: Device): Ui {
@@ -49,7 +51,6 @@ function playwrightUi(device: Device): Ui {
     reload: async () => {
       await page().reload();
     },
-    currentUrl: () => page().url(),
     // our arguments are plain JSON, never handles: Playwright's unboxing changes nothing
     evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) =>
       page().evaluate(fn as (arg: unknown) => R | Promise<R>, arg),
@@ -90,15 +91,32 @@ function puppeteerUi(device: FirefoxDevice): Ui {
     reload: async () => {
       await page().reload();
     },
-    currentUrl: () => page().url(),
     evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) =>
       page().evaluate(fn as (arg: unknown) => R | Promise<R>, arg) as Promise<R>,
     click: async (selector) => {
-      // Puppeteer scrolls a target only just into view, where the app's fixed status bar can cover it
-      // and take the click (Playwright checks what receives the click; Puppeteer does not)
-      const el = await page().waitForSelector(selector, { timeout: 30_000 });
-      await el!.evaluate((e) => e.scrollIntoView({ block: 'center' }));
-      await el!.click();
+      // Playwright waits until its target stands still and is what a click at its centre would hit;
+      // Puppeteer does not (the app's fixed status bar, or rows added above while a list grows, would
+      // take the click), so do that here, then click with real input at that point
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        const el = await page().waitForSelector(selector, { timeout: 30_000 });
+        const point = await el!.evaluate(async (e) => {
+          e.scrollIntoView({ block: 'center' });
+          const frame = () => new Promise((r) => requestAnimationFrame(r));
+          const before = e.getBoundingClientRect();
+          await frame();
+          await frame();
+          const r = e.getBoundingClientRect();
+          if (r.top !== before.top || r.left !== before.left) return null;
+          const x = r.left + r.width / 2;
+          const y = r.top + r.height / 2;
+          const hit = document.elementFromPoint(x, y);
+          return hit && (hit === e || e.contains(hit)) ? { x, y } : null;
+        });
+        if (point) return page().mouse.click(point.x, point.y);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`${device.name}: ${selector} never stood still where a click would reach it`);
     },
     waitFor: async (selector, o = {}) => {
       await page().waitForSelector(selector, { hidden: o.gone, timeout: o.timeout ?? 30_000 });
@@ -132,6 +150,52 @@ function puppeteerUi(device: FirefoxDevice): Ui {
       if (!el) throw new Error(`${device.name}: no ${selector}`);
       return Buffer.from(await el.screenshot());
     },
+  };
+}
+
+function webdriverUi(device: WebKitDevice): Ui {
+  const session = () => device.session;
+  const evaluate = async <R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> => {
+    // the function travels as source, as with Playwright and Puppeteer; the last argument is the callback
+    const script =
+      'const done = arguments[arguments.length - 1];' +
+      `Promise.resolve().then(() => (${fn.toString()})(arguments[0])).then(` +
+      '(v) => done({ ok: true, v: v === undefined ? null : v }), (e) => done({ ok: false, e: String(e) }));';
+    const out = (await session().executeAsync(script, [arg ?? null])) as { ok: boolean; v: R; e: string };
+    if (!out.ok) throw new Error(`${device.name}: ${out.e}`);
+    return out.v;
+  };
+  const waitFor: Ui['waitFor'] = async (selector, o = {}) => {
+    const deadline = Date.now() + (o.timeout ?? 30_000);
+    while (Date.now() < deadline) {
+      const present = await evaluate((sel) => document.querySelector(sel) !== null, selector);
+      if (present !== Boolean(o.gone)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(
+      `${device.name}: ${selector} ${o.gone ? 'still there' : 'not found'} after ${o.timeout} ms`,
+    );
+  };
+  const element = async (selector: string) => {
+    await waitFor(selector);
+    return session().find(selector);
+  };
+  const unsupported = (what: string) => () =>
+    Promise.reject(
+      new Error(`${device.name}: ${what} is not driven on WebKit (no WebRTC: nothing to share or save)`),
+    );
+  return {
+    device,
+    goto: (url) => session().navigate(url),
+    reload: () => session().refresh(),
+    evaluate,
+    click: async (selector) => session().click(await element(selector)),
+    waitFor,
+    setFiles: unsupported('picking files'),
+    fill: async (selector, text) => session().type(await element(selector), text),
+    saveFrom: unsupported('saving'),
+    screenshot: async (path) => writeFileSync(path, await session().screenshot()),
+    shoot: async (selector) => session().screenshot(await element(selector)),
   };
 }
 

@@ -13,21 +13,19 @@
 //   8. without WebRTC: browse, see who is online, rename, invite; one sentence where Share and Download
 //      would be; never listed as a source
 // One LAN and tracker for all (starting them is most of the cost); each journey has its own room.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device, FirefoxDevice, Lan } from '../lan/index.ts';
-import { checkPrerequisites, createLan } from '../lan/index.ts';
+import { describe, expect, it } from 'vitest';
+import { checkPrerequisites } from '../lan/index.ts';
 import { decodeQr } from '../pwa/qr.ts';
-import { createRoom, ensureBuilt } from '../pwa/support.ts';
-import { type Fixture, FixtureSet, MiB } from '../transfer/support.ts';
+import { type Fixture, MiB } from '../transfer/support.ts';
 import { crossJourney, resumeAfterReload } from './journeys.ts';
 import { expectNoWebRtcRoom, startWithoutWebRtc } from './noWebRtc.ts';
+import { chromiumAndFirefox } from './setup.ts';
 import {
   clickButtonText,
   clickDownload,
   engineView,
   expectSavedExact,
   fileRowSel,
-  joinRoom,
   markPage,
   opfsEntries,
   servedChunks,
@@ -43,108 +41,82 @@ import {
   waitListed,
   watchServedChunks,
 } from './support.ts';
-import { type Ui, uiOf } from './ui.ts';
 
 const skip = checkPrerequisites({ firefox: true });
 
 describe.skipIf(skip)('Firefox and Chromium on a secure origin', () => {
-  let lan: Lan;
-  let alice: Device;
-  let fox: FirefoxDevice;
-  let a: Ui;
-  let f: Ui;
-  const sets: FixtureSet[] = [];
-  const fixtures = (folder?: string) => {
-    const set = new FixtureSet(folder);
-    sets.push(set);
-    return set;
-  };
-  /** A fresh room at Alice with Firefox in it. */
-  const openRoom = async (): Promise<string> => {
-    await alice.goto('/');
-    const link = await createRoom(alice.page);
-    await joinRoom(f, link);
-    return link;
-  };
-
-  beforeAll(async () => {
-    ensureBuilt();
-    lan = await createLan();
-    await lan.startTracker({ secure: true });
-    // Firefox opens the app right away: its very first visit is journey 1
-    [alice, fox] = await Promise.all([lan.startDevice('alice'), lan.startFirefox('fox')]);
-    a = uiOf(alice);
-    f = uiOf(fox);
-  });
-
-  afterAll(async () => {
-    await lan?.close();
-    for (const s of sets) s.remove();
-  });
+  // Firefox opens the app right away: its very first visit is journey 1
+  const env = chromiumAndFirefox({ secure: true, foxOpens: '/' });
 
   it('1. Firefox: no update offered on the first visit; manifest served; the service worker takes over', async () => {
-    expect(await f.evaluate(() => [isSecureContext, 'serviceWorker' in navigator], null)).toEqual([
+    expect(await env.f.evaluate(() => [isSecureContext, 'serviceWorker' in navigator], null)).toEqual([
       true,
       true,
     ]);
-    expect((await serviceWorkerState(f)).active).toBe('activated');
+    expect((await serviceWorkerState(env.f)).active).toBe('activated');
     // the first worker activated by itself; nothing newer exists, so nothing may be offered for a while
     const deadline = Date.now() + 2_000;
     while (Date.now() < deadline) {
-      expect(await textOf(f), 'the page offers an update on its first visit').not.toContain(
+      expect(await textOf(env.f), 'the page offers an update on its first visit').not.toContain(
         'A new version is ready',
       );
       await new Promise((r) => setTimeout(r, 200));
     }
-    const href = await f.evaluate(
+    const href = await env.f.evaluate(
       () => document.querySelector('link[rel=manifest]')?.getAttribute('href'),
       null,
     );
-    const { status, json } = await fox.api('GET', href ?? '/manifest.webmanifest');
+    const { status, json } = await env.fox.api('GET', href ?? '/manifest.webmanifest');
     expect(status).toBe(200);
     expect(json).toMatchObject({ name: 'MeshDrop', start_url: '/', display: 'standalone' });
-    await f.reload();
-    expect(await serviceWorkerState(f)).toEqual({ active: 'activated', controlled: true });
-    expect(await textOf(f)).not.toContain('A new version is ready');
+    await env.f.reload();
+    expect(await serviceWorkerState(env.f)).toEqual({ active: 'activated', controlled: true });
+    expect(await textOf(env.f)).not.toContain('A new version is ready');
   });
 
   it('2. Chromium shares, Firefox downloads: edge sizes, non-ASCII names, a folder and 64 MiB', {
     timeout: 120_000,
   }, async () => {
-    await openRoom();
-    expect(await opfsEntries(f), 'nothing in Firefox’s OPFS yet').toBe(0);
-    await crossJourney({ from: a, to: f, set: fixtures('Fötos 文件夹'), folder: true, label: 'secure' });
+    await env.openRoom();
+    expect(await opfsEntries(env.f), 'nothing in Firefox’s OPFS yet').toBe(0);
+    await crossJourney({
+      from: env.a,
+      to: env.f,
+      set: env.fixtures('Fötos 文件夹'),
+      folder: true,
+      label: 'secure',
+    });
     // Firefox has OPFS sync access handles in workers: its downloads went there, not to IndexedDB
-    expect(await opfsEntries(f)).toBeGreaterThan(0);
+    expect(await opfsEntries(env.f)).toBeGreaterThan(0);
   });
 
   it('3. Firefox shares, Chromium downloads: edge sizes, non-ASCII names and 64 MiB', {
     timeout: 120_000,
   }, async () => {
-    await openRoom();
+    await env.openRoom();
     // Firefox's driver cannot pick a folder (WebDriver BiDi's input.setFiles refuses directories)
-    await crossJourney({ from: f, to: a, set: fixtures(), folder: false, label: 'secure' });
+    await crossJourney({ from: env.f, to: env.a, set: env.fixtures(), folder: false, label: 'secure' });
   });
 
   it('4. a corrupted chunk from a hostile Chromium is thrown away by Firefox and fetched again', async () => {
     const t0 = Date.now();
-    const fx = fixtures().add({ name: 'tampered 6 MiB.bin', size: 6 * MiB + 100 });
-    await openRoom();
-    await watchServedChunks(a, fx, 3);
+    const fx = env.fixtures().add({ name: 'tampered 6 MiB.bin', size: 6 * MiB + 100 });
+    await env.openRoom();
+    await watchServedChunks(env.a, fx, 3);
     try {
-      await shareFiles(a, [fx]);
-      await clickDownload(f, fx);
-      await waitDownloaded(f, fx, 40_000);
-      const seen = await servedChunks(a);
-      const item = await engineView(f, fx);
+      await shareFiles(env.a, [fx]);
+      await clickDownload(env.f, fx);
+      await waitDownloaded(env.f, fx, 40_000);
+      const seen = await servedChunks(env.a);
+      const item = await engineView(env.f, fx);
       console.log(
         `[hostile] Alice flipped ${seen.tampered} bit; Firefox rejected ${item?.rejectedChunks} chunk`,
       );
       expect(seen.tampered).toBe(1);
       expect(item?.rejectedChunks).toBeGreaterThanOrEqual(1);
-      await expectSavedExact(f, fx);
+      await expectSavedExact(env.f, fx);
     } finally {
-      await stopWatchingChunks(a);
+      await stopWatchingChunks(env.a);
     }
     console.log(`[time] journey 4: ${since(t0)}`);
   });
@@ -152,60 +124,60 @@ describe.skipIf(skip)('Firefox and Chromium on a secure origin', () => {
   it('5. a download finishes after the Firefox receiver reloads in the middle of it', {
     timeout: 90_000,
   }, async () => {
-    await openRoom();
+    await env.openRoom();
     // OPFS downloads start over after a reload today (issue 11 makes them resume): exact bytes, counted
-    const fx = fixtures().add({ name: 'reloaded 文件 24 MiB.bin', size: 24 * MiB + 3 });
-    await resumeAfterReload({ source: a, receiver: fox, fx, resumes: false });
+    const fx = env.fixtures().add({ name: 'reloaded 文件 24 MiB.bin', size: 24 * MiB + 3 });
+    await resumeAfterReload({ source: env.a, receiver: env.fox, fx, resumes: false });
   });
 
   it('6. Firefox: the invite QR code decodes to the room link; files and renames arrive live', async () => {
-    const link = await openRoom();
-    await markPage(f);
-    expect(decodeQr(await f.shoot('img.qr'))).toBe(link);
-    const fx = fixtures().add({ name: 'live ✓.txt', size: 1000 });
-    await shareFiles(a, [fx]);
-    await waitListed(f, [fx]);
-    await waitForText(f, fileRowSel(fx), 'from Chrome on Linux');
-    await waitForText(f, '.members', 'Devices (2 online)');
+    const link = await env.openRoom();
+    await markPage(env.f);
+    expect(decodeQr(await env.f.shoot('img.qr'))).toBe(link);
+    const fx = env.fixtures().add({ name: 'live ✓.txt', size: 1000 });
+    await shareFiles(env.a, [fx]);
+    await waitListed(env.f, [fx]);
+    await waitForText(env.f, fileRowSel(fx), 'from Chrome on Linux');
+    await waitForText(env.f, '.members', 'Devices (2 online)');
     // Firefox renames itself in the room; Alice sees it without reloading
-    await clickButtonText(f, 'Rename', '.members');
-    await f.fill('#device-name-input', 'Fox of Ana');
-    await clickButtonText(f, 'Save', '.members');
-    await waitForText(a, '.members', 'Fox of Ana');
-    expect(await stillSamePage(f)).toBe(true);
+    await clickButtonText(env.f, 'Rename', '.members');
+    await env.f.fill('#device-name-input', 'Fox of Ana');
+    await clickButtonText(env.f, 'Save', '.members');
+    await waitForText(env.a, '.members', 'Fox of Ana');
+    expect(await stillSamePage(env.f)).toBe(true);
   });
 
   it('7. Firefox: with the network gone the room opens from the service worker, and recovers', async () => {
     const t0 = Date.now();
-    const set = fixtures();
+    const set = env.fixtures();
     const files: Fixture[] = [set.add({ name: 'kept offline.txt', size: 2000 })];
-    await openRoom();
-    await shareFiles(a, files);
-    await waitListed(f, files);
+    await env.openRoom();
+    await shareFiles(env.a, files);
+    await waitListed(env.f, files);
     // the catalog cache is written a moment after the last change
     await new Promise((r) => setTimeout(r, 1000));
-    await fox.cut();
+    await env.fox.cut();
     try {
-      await f.reload();
+      await env.f.reload();
       // the app and the room's last known files come from the service worker; the words "Offline — …"
       // follow only when the first request times out (a cut link fails silently), which the Chromium
       // journey (e2e/pwa/offline.e2e.ts) checks with the browser's own offline switch
-      await waitListed(f, files, 10_000);
-      expect((await serviceWorkerState(f)).controlled).toBe(true);
+      await waitListed(env.f, files, 10_000);
+      expect((await serviceWorkerState(env.f)).controlled).toBe(true);
     } finally {
-      await fox.restore();
+      await env.fox.restore();
     }
-    await waitConnected(f);
+    await waitConnected(env.f);
     console.log(`[time] journey 7: ${since(t0)}`);
   });
 
   it('8. without WebRTC: browse, who is online, rename, invite, and one sentence instead of Share/Download', {
     timeout: 90_000,
   }, async () => {
-    const link = await openRoom();
-    const files = [fixtures().add({ name: 'for everyone.txt', size: 3000 })];
-    await shareFiles(a, files);
-    const lockdown = await startWithoutWebRtc(lan, 'lockdown');
-    await expectNoWebRtcRoom({ device: lockdown, link, files, others: [a, f] });
+    const link = await env.openRoom();
+    const files = [env.fixtures().add({ name: 'for everyone.txt', size: 3000 })];
+    await shareFiles(env.a, files);
+    const lockdown = await startWithoutWebRtc(env.lan, 'lockdown');
+    await expectNoWebRtcRoom({ device: lockdown, link, files, others: [env.a, env.f] });
   });
 });

@@ -93,31 +93,7 @@ function puppeteerUi(device: FirefoxDevice): Ui {
     },
     evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) =>
       page().evaluate(fn as (arg: unknown) => R | Promise<R>, arg) as Promise<R>,
-    click: async (selector) => {
-      // Playwright waits until its target stands still and is what a click at its centre would hit;
-      // Puppeteer does not (the app's fixed status bar, or rows added above while a list grows, would
-      // take the click), so do that here, then click with real input at that point
-      const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline) {
-        const el = await page().waitForSelector(selector, { timeout: 30_000 });
-        const point = await el!.evaluate(async (e) => {
-          e.scrollIntoView({ block: 'center' });
-          const frame = () => new Promise((r) => requestAnimationFrame(r));
-          const before = e.getBoundingClientRect();
-          await frame();
-          await frame();
-          const r = e.getBoundingClientRect();
-          if (r.top !== before.top || r.left !== before.left) return null;
-          const x = r.left + r.width / 2;
-          const y = r.top + r.height / 2;
-          const hit = document.elementFromPoint(x, y);
-          return hit && (hit === e || e.contains(hit)) ? { x, y } : null;
-        });
-        if (point) return page().mouse.click(point.x, point.y);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`${device.name}: ${selector} never stood still where a click would reach it`);
-    },
+    click: (selector) => clickGuarded(device, selector),
     waitFor: async (selector, o = {}) => {
       await page().waitForSelector(selector, { hidden: o.gone, timeout: o.timeout ?? 30_000 });
     },
@@ -197,6 +173,64 @@ function webdriverUi(device: WebKitDevice): Ui {
     screenshot: async (path) => writeFileSync(path, await session().screenshot()),
     shoot: async (selector) => session().screenshot(await element(selector)),
   };
+}
+
+/**
+ * A real click (driver input) that lands on `selector` or not at all. Playwright waits until its target
+ * stands still and is what a click at its centre hits, and checks at dispatch time that the events reach
+ * it; Puppeteer does neither, and the app's fixed status bar, or rows that grow above the target (a file
+ * becomes "Yours" when its download is shared back) would take the click. So: scroll it to the centre,
+ * wait until it stands still and is hit, guard the window so pointer events that reach anything else are
+ * swallowed (no stray click on a neighbour's button), click, and try again if the click was swallowed.
+ */
+async function clickGuarded(device: FirefoxDevice, selector: string): Promise<void> {
+  const page = device.page;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const el = await page.waitForSelector(selector, { timeout: 30_000 });
+    const point = await el!.evaluate(async (target) => {
+      target.scrollIntoView({ block: 'center' });
+      const frame = () => new Promise((r) => requestAnimationFrame(r));
+      const before = target.getBoundingClientRect();
+      await frame();
+      await frame();
+      const r = target.getBoundingClientRect();
+      if (r.top !== before.top || r.left !== before.left) return null;
+      const x = r.left + r.width / 2;
+      const y = r.top + r.height / 2;
+      const hit = document.elementFromPoint(x, y);
+      if (!hit || !(hit === target || target.contains(hit))) return null;
+      const state = { clicked: false, swallowed: false };
+      const types = ['pointerdown', 'mousedown', 'pointerup', 'mouseup', 'click'];
+      const guard = (event: Event) => {
+        if (event.target instanceof Node && target.contains(event.target)) {
+          if (event.type === 'click') state.clicked = true;
+          return;
+        }
+        state.swallowed = true;
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      };
+      for (const type of types) window.addEventListener(type, guard, { capture: true });
+      (window as unknown as { __e2eClick: () => typeof state }).__e2eClick = () => {
+        for (const type of types) window.removeEventListener(type, guard, { capture: true });
+        return state;
+      };
+      return { x, y };
+    });
+    if (point) {
+      await page.mouse.click(point.x, point.y);
+      const outcome = await page
+        .evaluate(() =>
+          (window as unknown as { __e2eClick: () => { clicked: boolean; swallowed: boolean } }).__e2eClick(),
+        )
+        // the click navigated away: it landed
+        .catch(() => ({ clicked: true, swallowed: false }));
+      if (outcome.clicked && !outcome.swallowed) return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${device.name}: ${selector} never stood still where a click would reach it`);
 }
 
 /**

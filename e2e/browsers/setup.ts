@@ -1,0 +1,55 @@
+// The setup both browser-mix suites share, registered as the suite's beforeAll/afterAll: the built app,
+// a LAN whose tracker is a secure origin or plain http, Alice on Chromium and Fox on Firefox. The returned
+// object is filled in before the first test runs.
+import { afterAll, beforeAll } from 'vitest';
+import type { Device, FirefoxDevice, Lan } from '../lan/index.ts';
+import { createLan } from '../lan/index.ts';
+import { createRoom, ensureBuilt } from '../pwa/support.ts';
+import { FixtureSet } from '../transfer/support.ts';
+import { joinRoom } from './support.ts';
+import { type Ui, uiOf } from './ui.ts';
+
+export interface ChromiumAndFirefox {
+  lan: Lan;
+  alice: Device;
+  fox: FirefoxDevice;
+  a: Ui;
+  f: Ui;
+  /** files on disk for one journey, removed after the suite */
+  fixtures(folder?: string): FixtureSet;
+  /** A fresh room at Alice with Firefox in it; resolves with its link. */
+  openRoom(): Promise<string>;
+}
+
+export function chromiumAndFirefox(o: { secure: boolean; foxOpens: string | null }): ChromiumAndFirefox {
+  const sets: FixtureSet[] = [];
+  const env = {
+    fixtures(folder?: string) {
+      const set = new FixtureSet(folder);
+      sets.push(set);
+      return set;
+    },
+    async openRoom() {
+      await env.alice.goto('/');
+      const link = await createRoom(env.alice.page);
+      await joinRoom(env.f, link);
+      return link;
+    },
+  } as ChromiumAndFirefox;
+  beforeAll(async () => {
+    ensureBuilt();
+    env.lan = await createLan();
+    await env.lan.startTracker({ secure: o.secure });
+    [env.alice, env.fox] = await Promise.all([
+      env.lan.startDevice('alice'),
+      env.lan.startFirefox('fox', { path: o.foxOpens }),
+    ]);
+    env.a = uiOf(env.alice);
+    env.f = uiOf(env.fox);
+  });
+  afterAll(async () => {
+    await env.lan?.close();
+    for (const s of sets) s.remove();
+  });
+  return env;
+}

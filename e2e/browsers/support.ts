@@ -195,14 +195,15 @@ export async function watchServedChunks(ui: Ui, fx: Fixture, corrupt?: number): 
   await ui.evaluate(
     ({ cid, corrupt }) => {
       const w = window as unknown as {
-        __meshdropTamper?: (id: string, i: number, b: Uint8Array) => Uint8Array;
+        __meshdropTamper?: (id: string, i: number, b: Uint8Array, offset: number) => Uint8Array;
         __served: Record<number, number>;
         __tampered: number;
       };
       w.__served = {};
       w.__tampered = 0;
-      w.__meshdropTamper = (id, index, bytes) => {
-        if (id !== cid) return bytes;
+      // called per block read from disk; a chunk's first block (offset 0) counts it as served once
+      w.__meshdropTamper = (id, index, bytes, offset) => {
+        if (id !== cid || offset !== 0) return bytes;
         w.__served[index] = (w.__served[index] ?? 0) + 1;
         if (index !== corrupt || w.__tampered > 0) return bytes;
         w.__tampered++;

@@ -31,14 +31,18 @@ export interface DownloadStorage {
   partial(contentId: string, size: number, chunkSize: number): Promise<PartialStorage>;
 }
 
-export function defaultBackend(): Backend {
-  return typeof isSecureContext !== 'undefined' && isSecureContext && opfsAvailable() ? 'opfs' : 'idb';
+export async function defaultBackend(): Promise<Backend> {
+  return typeof isSecureContext !== 'undefined' && isSecureContext && (await opfsAvailable())
+    ? 'opfs'
+    : 'idb';
 }
 
-export function libraryStorage(backend: Backend = defaultBackend()): DownloadStorage {
+/** `fixed`: always that backend (tests); otherwise chosen per download, once the OPFS probe has answered. */
+export function libraryStorage(fixed?: Backend): DownloadStorage {
   return {
     kept: keptCopy,
     async partial(contentId, size, chunkSize) {
+      const backend = fixed ?? (await defaultBackend());
       // an entry whose bytes the browser evicted is replaced; a complete one is never touched
       const listed = await getFromLibrary(contentId);
       if (listed && !(await keptCopy(contentId))) await removeFromLibrary(listed);

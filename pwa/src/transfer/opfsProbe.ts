@@ -1,7 +1,6 @@
 // Whether downloads may go to OPFS, found out once per page by trying (opfsProbe.worker.ts), never from
-// the user agent. Until the answer is in, and wherever the answer is no, downloads go to IndexedDB.
+// the user agent. Wherever the answer is no, downloads go to IndexedDB.
 
-let verdict: boolean | undefined;
 let probing: Promise<boolean> | undefined;
 
 export type ProbeWorker = Pick<Worker, 'terminate'> & {
@@ -32,20 +31,11 @@ export function probeOpfs(spawn: () => ProbeWorker = spawnProbe, timeoutMs = 5_0
     }
     worker.onmessage = (e) => done(e.data === true);
     worker.onerror = () => done(false);
-  }).then((works) => {
-    verdict = works;
-    return works;
   });
   return probing;
 }
 
-/** The probe said yes (false while it runs, and when it was never started). */
-export function opfsSyncAccessWorks(): boolean {
-  return verdict === true;
-}
-
 /** For tests: forget the verdict. */
 export function resetOpfsProbe(): void {
-  verdict = undefined;
   probing = undefined;
 }

@@ -1,6 +1,6 @@
 // Chunk storage in OPFS (secure contexts): a worker writes each verified chunk at its offset in one file
 // named after the download's storage key; the finished file is OPFS's own disk-backed File.
-import { opfsSyncAccessWorks } from './opfsProbe.ts';
+import { probeOpfs } from './opfsProbe.ts';
 import type { OpfsReply, OpfsRequest } from './opfsProtocol.ts';
 import type { ChunkStore } from './store.ts';
 
@@ -27,9 +27,13 @@ function call(req: WithoutId<OpfsRequest>, transfer: Transferable[] = []): Promi
   });
 }
 
-/** OPFS only where a worker really opened a sync access handle (opfsProbe.ts), never by browser name. */
-export function opfsAvailable(): boolean {
-  return opfsSyncAccessWorks();
+/**
+ * OPFS only where a worker really opened a sync access handle (opfsProbe.ts), never by browser name.
+ * Waits for the probe (started at page load; a few milliseconds), so an early download is not sent
+ * to IndexedDB just because the answer was not in yet.
+ */
+export function opfsAvailable(): Promise<boolean> {
+  return probeOpfs();
 }
 
 export class OpfsChunkStore implements ChunkStore {

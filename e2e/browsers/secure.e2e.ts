@@ -23,6 +23,7 @@ import { chromiumAndFirefox } from './setup.ts';
 import {
   clickButtonText,
   clickDownload,
+  consoleTail,
   engineView,
   expectSavedExact,
   fileRowSel,
@@ -72,6 +73,9 @@ describe.skipIf(skip)('Firefox and Chromium on a secure origin', () => {
     await env.f.reload();
     expect(await serviceWorkerState(env.f)).toEqual({ active: 'activated', controlled: true });
     expect(await textOf(env.f)).not.toContain('A new version is ready');
+    // the harness keeps Firefox's page console, for failure messages
+    await env.f.evaluate(() => console.info('console check'), null);
+    await expect.poll(() => consoleTail(env.f), { timeout: 5_000 }).toContain('[info] console check');
   });
 
   it('2. Chromium shares, Firefox downloads: edge sizes, non-ASCII names, a folder and 64 MiB', {

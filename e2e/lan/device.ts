@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS, MAX_BROWSERS, NS_PREFIX } from './config.ts';
-import { run, sleep, withTimeout } from './exec.ts';
+import { sleep, withTimeout } from './exec.ts';
 import type { LanDevice } from './lanDevice.ts';
 import type { Host } from './netns.ts';
 import {
@@ -16,6 +16,7 @@ import {
   restoreHost,
   unlimitHostRate,
 } from './netns.ts';
+import { ensureNssDb, trustCa } from './nss.ts';
 import { isAlive, parentOf, signal } from './procs.ts';
 import { writeChromiumWrapper } from './wrapper.ts';
 
@@ -150,17 +151,13 @@ export class Device implements LanDevice {
     if (path !== null) await page.goto(this.url(path));
   }
 
-  // What a person does on the trust page, done the Linux way: the tracker's CA
-  // goes into this browser's own NSS database (Chromium reads ~/.pki/nssdb).
-  // Nothing else makes the HTTPS origin work: no flag, no ignored errors.
+  // the tracker's CA goes into this browser's own NSS database (Chromium reads ~/.pki/nssdb): nss.ts
   private async prepareTrust(): Promise<void> {
     const db = join(this.homeDir, '.pki', 'nssdb');
-    mkdirSync(db, { recursive: true });
-    if (!existsSync(join(db, 'cert9.db')))
-      await run('certutil', ['-N', '-d', `sql:${db}`, '--empty-password']);
+    await ensureNssDb(db);
     const ca = this.slot.caPath();
     if (!this.secure || !this.trustsCa || ca === undefined || !existsSync(ca)) return;
-    await run('certutil', ['-A', '-d', `sql:${db}`, '-n', 'meshdrop-lan-ca', '-t', 'C,,', '-i', ca]);
+    await trustCa(db, ca);
   }
 
   private chromiumArgs(): string[] {

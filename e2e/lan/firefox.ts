@@ -1,8 +1,9 @@
 // A Firefox device on the LAN: Debian's Firefox ESR in its own namespace, driven by puppeteer-core over
 // WebDriver BiDi through a relay (relay.ts), with a profile (and a download folder) that survives
-// kill()/restart(). Same fault controls as a Chromium device: cut/restore/limitRate act on the link.
+// kill()/restart(). A secure device opens the tracker's HTTPS origin and trusts its CA through the
+// profile's NSS database. Same fault controls as a Chromium device: cut/restore/limitRate act on the link.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser as BrowserName, createProfile } from '@puppeteer/browsers';
 import type { Browser, Page } from 'puppeteer-core';
@@ -12,13 +13,14 @@ import type { DeviceSlot } from './device.ts';
 import { withTimeout } from './exec.ts';
 import { firefoxPrefs } from './firefoxPrefs.ts';
 import { NamespacedDevice } from './namespacedDevice.ts';
+import { trustCa } from './nss.ts';
 import { signal } from './procs.ts';
 import { startSocketRelay } from './relay.ts';
 
 const ENDPOINT = /WebDriver BiDi listening on ws:\/\/127\.0\.0\.1:(\d+)/;
 
 export interface FirefoxDeviceOptions {
-  /** the tracker origin counts as a secure context; defaults to the tracker's `secure` setting */
+  /** open the tracker's HTTPS origin, trusting its CA (default: the tracker's `secure`); else plain http */
   secure?: boolean;
   /** page to open on the tracker origin after launch; null stays on about:blank */
   path?: string | null;
@@ -69,16 +71,13 @@ export class FirefoxDevice extends NamespacedDevice {
     if (!this.profileReady) {
       await createProfile(BrowserName.FIREFOX, {
         path: this.profileDir,
-        preferences: {
-          ...firefoxPrefs({
-            downloadDir: this.downloadDir,
-            secureHost: this.secure ? new URL(this.slot.origin).hostname : undefined,
-          }),
-          ...this.opts.prefs,
-        },
+        preferences: { ...firefoxPrefs({ downloadDir: this.downloadDir }), ...this.opts.prefs },
       });
       this.profileReady = true;
     }
+    // as a person does after the trust page: the CA goes into the profile's own NSS database (nss.ts)
+    const ca = this.slot.caPath();
+    if (this.secure && ca !== undefined && existsSync(ca)) await trustCa(this.profileDir, ca);
     rmSync(this.socketPath, { force: true });
     const port = await this.startFirefox();
     this.relay = await startSocketRelay(this.ns, this.socketPath, port);

@@ -2,8 +2,6 @@
 // why it is here; anything about traffic keeps to the LAN rule in e2e/README.md.
 
 export interface FirefoxPrefOptions {
-  /** the tracker's host, made a secure context on plain http (service worker, OPFS, crypto.subtle) */
-  secureHost?: string;
   /** where "Save" puts files, without asking */
   downloadDir: string;
 }
@@ -23,7 +21,7 @@ export function firefoxPrefs(o: FirefoxPrefOptions): Record<string, unknown> {
     'browser.download.alwaysOpenPanel': false,
     'browser.download.panel.shown': true,
     // nothing leaves the LAN: no captive-portal probe, no connectivity check, no push service,
-    // no remote settings, no telemetry (DNS fails inside the LAN anyway; this keeps it quiet)
+    // no remote settings, no telemetry, no OCSP (DNS fails inside the LAN anyway; this keeps it quiet)
     'network.captive-portal-service.enabled': false,
     'network.connectivity-service.enabled': false,
     'dom.push.enabled': false,
@@ -31,13 +29,6 @@ export function firefoxPrefs(o: FirefoxPrefOptions): Record<string, unknown> {
     'toolkit.telemetry.enabled': false,
     'datareporting.healthreport.uploadEnabled': false,
     'network.dns.disableIPv6': true,
-    ...(o.secureHost
-      ? {
-          'dom.securecontext.allowlist': o.secureHost,
-          // that page now counts as secure, so Firefox would "upgrade" its own http images to https
-          // (mixed display content) and break them; real HTTPS needs neither pref
-          'security.mixed_content.upgrade_display_content': false,
-        }
-      : {}),
+    'security.OCSP.enabled': 0,
   };
 }

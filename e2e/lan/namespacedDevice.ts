@@ -42,8 +42,13 @@ export abstract class NamespacedDevice implements LanDevice {
   /** starts the browser (the LAN calls it once the host is on the bridge) */
   protected abstract start(): Promise<void>;
 
+  /** The tracker origin this device opens: HTTPS when secure, plain http otherwise. */
+  get origin(): string {
+    return this.secure ? this.slot.secureOrigin : this.slot.origin;
+  }
+
   url(path = '/'): string {
-    return new URL(path, this.slot.origin).href;
+    return new URL(path, this.origin).href;
   }
 
   async launch(): Promise<void> {

@@ -30,7 +30,7 @@ export class WebKitDevice extends NamespacedDevice {
   private current: WebDriverSession | undefined;
 
   constructor(name: string, slot: DeviceSlot, opts: WebKitDeviceOptions) {
-    // a plain-http LAN origin is never a secure context in WebKit (no allowlist switch)
+    // plain http: WebKitGTK trusts the system's CA store only, which a test must not change
     super(name, slot, false);
     this.opts = opts;
     this.socketPath = join(this.base, 'webdriver.sock');

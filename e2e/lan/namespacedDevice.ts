@@ -72,7 +72,8 @@ export abstract class NamespacedDevice implements LanDevice {
 
   // from the device's namespace (its address), without going through the page
   api(method: string, path: string, body?: unknown, bearer?: string): Promise<ApiResponse> {
-    return apiInNamespace(this.ns, this.url(path), method, body, bearer);
+    const ca = this.secure ? this.slot.caPath() : undefined;
+    return apiInNamespace(this.ns, this.url(path), method, body, bearer, ca);
   }
 
   cut(): Promise<void> {

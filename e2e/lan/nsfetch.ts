@@ -9,6 +9,8 @@ export interface NsFetchRequest {
   headers?: Record<string, string>;
   body?: string;
   timeoutMs?: number;
+  /** a CA certificate (PEM file) to trust for https URLs, as the tracker's own */
+  ca?: string;
 }
 
 export interface NsFetchResponse {
@@ -32,9 +34,10 @@ export async function fetchInNamespace(
   req: NsFetchRequest = {},
 ): Promise<NsFetchResponse> {
   const timeoutMs = req.timeoutMs ?? 3_000;
+  const trust = req.ca ? ['env', `NODE_EXTRA_CA_CERTS=${req.ca}`] : [];
   const { stdout, stderr } = await run(
     'ip',
-    ['netns', 'exec', ns, NODE_BIN, '-e', SCRIPT, url, JSON.stringify({ ...req, timeoutMs })],
+    ['netns', 'exec', ns, ...trust, NODE_BIN, '-e', SCRIPT, url, JSON.stringify({ ...req, timeoutMs })],
     { allowFail: true, timeoutMs: timeoutMs + 10_000 },
   );
   try {
@@ -51,6 +54,7 @@ export async function apiInNamespace(
   method: string,
   body?: unknown,
   bearer?: string,
+  ca?: string,
 ): Promise<ApiResponse> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -58,6 +62,7 @@ export async function apiInNamespace(
   const res = await fetchInNamespace(ns, url, {
     method,
     headers,
+    ca,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (res.status === 0) throw new Error(`${url} unreachable from ${ns}: ${res.text}`);

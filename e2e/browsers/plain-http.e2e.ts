@@ -3,9 +3,13 @@
 //   1. Chromium shares, Firefox downloads: edge sizes, non-ASCII names, a folder and 64 MiB, byte for byte
 //   2. Firefox shares, Chromium downloads: edge sizes, non-ASCII names and 64 MiB, byte for byte
 //   3. the Firefox receiver reloads in the middle of a download and resumes from what it had stored
+//   4. Firefox crashes and comes back as the same device
+//   5. WebKit (no WebRTC here): browse, who is online, rename, invite; one sentence instead of Share/Download
+//   6. Firefox and the command line (cli/, a node peer) exchange files both ways, byte for byte
 import { describe, expect, it } from 'vitest';
 import { checkPrerequisites } from '../lan/index.ts';
 import { MiB } from '../transfer/support.ts';
+import { cliExchange } from './cliJourney.ts';
 import { crossJourney, resumeAfterReload } from './journeys.ts';
 import { expectNoWebRtcRoom } from './noWebRtc.ts';
 import { chromiumAndFirefox } from './setup.ts';
@@ -74,5 +78,11 @@ describe.skipIf(skip)('Firefox and Chromium on plain http', () => {
     await shareFiles(env.a, files);
     const webkit = await env.lan.startWebKit('webkit');
     await expectNoWebRtcRoom({ device: webkit, link, files, others: [env.a, env.f] });
+  });
+
+  it('6. Firefox and the command line exchange files both ways, byte for byte', {
+    timeout: 120_000,
+  }, async () => {
+    await cliExchange(env, 'plain http');
   });
 });

@@ -12,11 +12,13 @@
 //   7. on Firefox: with the network gone the room still opens (service worker) and recovers by itself
 //   8. without WebRTC: browse, see who is online, rename, invite; one sentence where Share and Download
 //      would be; never listed as a source
+//   9. Firefox and the command line (cli/, a node peer) exchange files both ways, byte for byte
 // One LAN and tracker for all (starting them is most of the cost); each journey has its own room.
 import { describe, expect, it } from 'vitest';
 import { checkPrerequisites } from '../lan/index.ts';
 import { decodeQr } from '../pwa/qr.ts';
 import { type Fixture, MiB } from '../transfer/support.ts';
+import { cliExchange } from './cliJourney.ts';
 import { crossJourney, resumeAfterReload } from './journeys.ts';
 import { expectNoWebRtcRoom, startWithoutWebRtc } from './noWebRtc.ts';
 import { chromiumAndFirefox } from './setup.ts';
@@ -183,5 +185,11 @@ describe.skipIf(skip)('Firefox and Chromium on a secure origin', () => {
     await shareFiles(env.a, files);
     const lockdown = await startWithoutWebRtc(env.lan, 'lockdown');
     await expectNoWebRtcRoom({ device: lockdown, link, files, others: [env.a, env.f] });
+  });
+
+  it('9. Firefox and the command line exchange files both ways, byte for byte', {
+    timeout: 120_000,
+  }, async () => {
+    await cliExchange(env, 'secure');
   });
 });

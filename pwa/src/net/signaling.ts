@@ -8,8 +8,8 @@ import { Retrier } from './backoff.ts';
 import { Observable } from './observable.ts';
 import { onBrowserOnline } from './online.ts';
 import { isFatalPeerError, isIdTaken } from './peerErrors.ts';
-import { browserLockDeps, type FallbackLockDeps, withFallbackLock } from './tabLock.ts';
 import { holdPresence, presenceUrl } from './presenceSocket.ts';
+import { browserLockDeps, type FallbackLockDeps, withFallbackLock } from './tabLock.ts';
 
 export type SignalingStatus = 'connecting' | 'connected' | 'retrying' | 'taken';
 

@@ -12,6 +12,33 @@ export interface Closed {
   reason: string;
 }
 
+/** Every socket a test opened and did not see closed: `settleSockets` closes them after each file. */
+const openSockets = new Set<TestSocket>();
+
+/**
+ * Closes what a test file left open and waits until the tracker has handled every close (presence written
+ * and published). A Durable Object still in `webSocketClose` when the file ends is torn down mid-call, and
+ * vitest then fails the whole run with an unhandled "Closing rpc while … was pending".
+ */
+export async function settleSockets(timeoutMs = 5000): Promise<void> {
+  const sockets = [...openSockets];
+  for (const s of sockets) s.close();
+  const deadline = Date.now() + timeoutMs;
+  await Promise.race([
+    Promise.all(sockets.map((s) => s.closed)),
+    new Promise((resolve) => setTimeout(resolve, timeoutMs)),
+  ]);
+  while (Date.now() < deadline) {
+    const row = await env.DB.prepare('SELECT COUNT(*) AS n FROM peers WHERE online_since IS NOT NULL').first<{
+      n: number;
+    }>();
+    if (!row || row.n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // the offline write comes before the publish to the rooms: give that last hop a moment too
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
 /** A client socket that buffers what it receives, so tests can await messages in order. */
 export class TestSocket {
   readonly ws: WebSocket;
@@ -22,8 +49,10 @@ export class TestSocket {
 
   constructor(ws: WebSocket) {
     this.ws = ws;
+    openSockets.add(this);
     this.closed = new Promise((resolve) => {
       ws.addEventListener('close', (e) => {
+        openSockets.delete(this);
         this.closeInfo = { code: e.code, reason: e.reason };
         resolve(this.closeInfo);
         this.wake?.();

@@ -1,72 +1,79 @@
-// Download throughput of the transfer engine (framing, SHA-256 per chunk, OPFS writes, flow control)
-// against a raw RTCDataChannel baseline (64 KiB messages, same water marks, no hashing, no storage),
-// between the same two Chromium devices on the test LAN, alternating runs. Prints MB/s and the ratio.
-import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { connectPair, transfer } from '../e2e/lan/datachannel.ts';
+// Download throughput of the engine through the UI (PeerJS, framing, SHA-256 per chunk, storage, the
+// finish) against a bare RTCDataChannel at its best setting and against PeerJS's default serialization,
+// between the same two Chromium devices on the test LAN, rounds alternating. Also CPU time of both
+// browsers, long tasks in both pages, RSS of every browser process and the pages' JS heaps.
+// Options: bench/lib/options.ts (`npm run bench -- --size 1GiB --rounds 1`).
+import { writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkPrerequisites } from '../e2e/lan/index.ts';
-import {
-  addFiles,
-  createRoom,
-  fileRow,
-  twoDevices,
-  waitConnected,
-  waitFileCount,
-} from '../e2e/pwa/support.ts';
+import { twoDevices } from '../e2e/pwa/support.ts';
+import { benchOptions, formatSize, MiB, type Variant } from './lib/options.ts';
+import type { RawSetting } from './lib/raw.ts';
+import { LEGEND, ratioLines, runLines, suiteTable } from './lib/report.ts';
+import { suiteProblems } from './lib/sanity.ts';
+import { DEFAULT_RAW, type Suite, sweepSettings, TransferBench } from './lib/transferBench.ts';
 
 const skip = checkPrerequisites();
-const MIB = 1024 * 1024;
-const SIZE = 40 * MIB; // Playwright hands files to the page as buffers of at most 50 MB
-const ROUNDS = 2;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const opts = benchOptions();
+const suites: Suite[] = [];
+const sweepSize = Math.min(opts.size, 64 * MiB);
+// about 3 MB/s for every transfer plus set-up: a stall fails, a slow machine does not
+const budget = (transfers: number, bytes: number) => 120_000 + transfers * (10_000 + bytes / 3_000);
 
-describe.skipIf(skip)('transfer throughput', () => {
-  const env = twoDevices({ secure: true });
+function save(): void {
+  writeFileSync(opts.resultsPath, JSON.stringify({ options: opts, suites }, null, 1));
+}
 
-  it(`engine vs raw data channel, ${SIZE / MIB} MiB, ${ROUNDS} rounds each`, async () => {
-    const link = await createRoom(env.alice.page);
-    await env.bob.page.goto(link);
-    await waitConnected(env.bob.page);
-    const names: string[] = [];
-    for (let r = 0; r < ROUNDS; r++) names.push(`bench-${r}.bin`);
-    for (const name of names) {
-      await addFiles(env.alice.page, [
-        { name, mimeType: 'application/octet-stream', buffer: randomBytes(SIZE) },
-      ]);
-    }
-    await waitFileCount(env.bob.page, ROUNDS);
+function print(suite: Suite): void {
+  console.log([...suite.sweep, ...suite.runs].flatMap(runLines).join('\n'));
+  console.log([...LEGEND, ...suiteTable(suite)].join('\n'));
+}
 
-    const raw: number[] = [];
-    const engine: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      // baseline: a fresh raw channel between two more tabs of the same browsers, on a same-origin page
-      // that does not run the app (a second app tab would take over the device's signaling id)
-      const rawPages = [await env.alice.context.newPage(), await env.bob.context.newPage()] as const;
-      await Promise.all(rawPages.map((p) => p.goto(env.alice.url('/api/health'))));
-      await connectPair(rawPages[0], rawPages[1]);
-      const base = await transfer(rawPages[0], rawPages[1], SIZE, 120_000);
-      expect(base.bytes).toBe(SIZE);
-      raw.push(SIZE / 1e6 / (base.ms / 1000));
-      await Promise.all(rawPages.map((p) => p.close()));
+/** One pair of devices on one kind of origin, measured as a suite; its figures are printed and saved. */
+function benchSuite(
+  origin: Suite['origin'],
+  title: string,
+  variants: Variant[],
+  settings: (bench: TransferBench) => Promise<RawSetting[]>,
+): void {
+  const env = twoDevices({ secure: origin === 'secure' });
+  const bench = new TransferBench(env);
+  afterAll(() => bench.cleanup());
+  const transfers = (settings === sweepAll ? 9 : 0) + variants.length * opts.rounds;
+  it(
+    `${title}, ${formatSize(opts.size)}, ${opts.rounds} rounds`,
+    async () => {
+      await bench.prepare(variants.includes('ours') ? opts.rounds : 1, opts.size);
+      const sweep = await settings(bench);
+      const suite = await bench.suite(
+        origin,
+        { size: opts.size, rounds: opts.rounds, variants, sweep, sweepSize },
+        (line) => console.log(line),
+      );
+      suites.push(suite);
+      save();
+      print(suite);
+      console.log(ratioLines(suites).join('\n'));
+      expect(suiteProblems(suite, sweepSize)).toEqual([]);
+    },
+    budget(transfers, opts.size),
+  );
+}
 
-      // the engine: the app's own Download button, timed from click to verified-and-stored
-      const name = names[r]!;
-      const started = Date.now();
-      await fileRow(env.bob.page, name)
-        .getByRole('button', { name: `Download ${name}` })
-        .click();
-      await env.bob.page.locator(`li[data-download][data-state="done"]`).nth(r).waitFor({ timeout: 120_000 });
-      engine.push(SIZE / 1e6 / ((Date.now() - started) / 1000));
-    }
-    const ratio = median(engine) / median(raw);
-    console.log(
-      [
-        `transfer bench, ${SIZE / MIB} MiB, Chromium to Chromium on the test LAN (2 cores, shared):`,
-        `  raw RTCDataChannel baseline: ${raw.map((x) => x.toFixed(1)).join(', ')} MB/s (median ${median(raw).toFixed(1)})`,
-        `  MeshDrop engine (hash + OPFS): ${engine.map((x) => x.toFixed(1)).join(', ')} MB/s (median ${median(engine).toFixed(1)})`,
-        `  engine / baseline: ${ratio.toFixed(2)}`,
-      ].join('\n'),
-    );
-    expect(ratio).toBeGreaterThan(0);
-  });
+const sweepAll = async (bench: TransferBench) =>
+  opts.sweep ? sweepSettings(await bench.maxMessageSize()) : [DEFAULT_RAW];
+// plain http: raw at the secure suite's best setting (the network is the same)
+const secureBest = async () => [suites.find((s) => s.origin === 'secure')?.best ?? DEFAULT_RAW];
+
+describe.skipIf(skip)('transfer, secure origin', () => {
+  benchSuite('secure', 'ours vs raw vs peerjs-default', opts.variants, sweepAll);
+});
+
+describe.skipIf(skip || !opts.plain || !opts.variants.includes('ours'))('transfer, plain http', () => {
+  benchSuite(
+    'plain',
+    'ours (IndexedDB) vs raw',
+    opts.variants.filter((v) => v !== 'peerjs'),
+    secureBest,
+  );
 });

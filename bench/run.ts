@@ -1,12 +1,12 @@
 // `npm run bench`: runs the benches (vitest, bench/vitest.config.ts) and closes with the transfer table,
 // whose last line is `ours/raw: <ratio>`. Flags (vitest rejects unknown ones, so they become env vars):
-//   --size <bytes|256MiB|4GiB+1>  --rounds <n>  --no-plain  --only ours,raw,peerjs  --no-sweep
+//   --size <bytes|256MiB|4GiB+1>  --rounds <n>  --no-plain  --only ours,raw,peerjs  --no-sweep  --no-save
 // Anything else goes to vitest, e.g. a file filter: `npm run bench -- --size 1GiB --rounds 1 transfer`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchOptions, formatSize } from './lib/options.ts';
-import { LEGEND, ratioLines, suiteTable } from './lib/report.ts';
+import { LEGEND, ratioLines, suiteTable, threadTable } from './lib/report.ts';
 import type { Suite } from './lib/transferBench.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -18,6 +18,7 @@ const FLAGS: Record<string, string> = {
 const SWITCHES: Record<string, [string, string]> = {
   '--no-plain': ['BENCH_PLAIN', '0'],
   '--no-sweep': ['BENCH_SWEEP', '0'],
+  '--no-save': ['BENCH_SAVE', '0'],
 };
 
 const env = { ...process.env };
@@ -59,7 +60,7 @@ if (existsSync(opts.resultsPath)) {
   const { suites } = JSON.parse(readFileSync(opts.resultsPath, 'utf8')) as { suites: Suite[] };
   console.log(`\n== transfer bench (every round above; medians here) ==`);
   console.log(LEGEND.join('\n'));
-  for (const s of suites) console.log(suiteTable(s).join('\n'));
+  for (const s of suites) console.log([...suiteTable(s), ...threadTable(s)].join('\n'));
   console.log(ratioLines(suites).join('\n'));
 }
 process.exit(vitest.status ?? 1);

@@ -9,7 +9,7 @@ import { checkPrerequisites } from '../e2e/lan/index.ts';
 import { twoDevices } from '../e2e/pwa/support.ts';
 import { benchOptions, formatSize, MiB, type Variant } from './lib/options.ts';
 import type { RawSetting } from './lib/raw.ts';
-import { LEGEND, ratioLines, runLines, suiteTable } from './lib/report.ts';
+import { LEGEND, ratioLines, runLines, suiteTable, threadTable } from './lib/report.ts';
 import { suiteProblems } from './lib/sanity.ts';
 import { DEFAULT_RAW, type Suite, sweepSettings, TransferBench } from './lib/transferBench.ts';
 
@@ -26,7 +26,7 @@ function save(): void {
 
 function print(suite: Suite): void {
   console.log([...suite.sweep, ...suite.runs].flatMap(runLines).join('\n'));
-  console.log([...LEGEND, ...suiteTable(suite)].join('\n'));
+  console.log([...LEGEND, ...suiteTable(suite), ...threadTable(suite)].join('\n'));
 }
 
 /** One pair of devices on one kind of origin, measured as a suite; its figures are printed and saved. */
@@ -47,7 +47,7 @@ function benchSuite(
       const sweep = await settings(bench);
       const suite = await bench.suite(
         origin,
-        { size: opts.size, rounds: opts.rounds, variants, sweep, sweepSize },
+        { size: opts.size, rounds: opts.rounds, variants, sweep, sweepSize, save: opts.save },
         (line) => console.log(line),
       );
       suites.push(suite);

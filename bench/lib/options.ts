@@ -5,6 +5,7 @@
 //   BENCH_PLAIN    0 skips the plain-http row (default 1)
 //   BENCH_ONLY     comma list of ours, raw, peerjs (default all three)
 //   BENCH_SWEEP    0 skips the raw sweep and uses 64 KiB messages, 4/8 MiB water marks
+//   BENCH_SAVE     0 skips pressing Save after each of ours (a browser download, measured apart)
 //   BENCH_RESULTS  where the JSON results go (bench/run.ts reads them for the closing table)
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,7 @@ export interface BenchOptions {
   plain: boolean;
   variants: Variant[];
   sweep: boolean;
+  save: boolean;
   resultsPath: string;
 }
 
@@ -78,6 +80,7 @@ export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions
     plain: env.BENCH_PLAIN !== '0',
     variants: variants as Variant[],
     sweep: env.BENCH_SWEEP !== '0',
+    save: env.BENCH_SAVE !== '0',
     resultsPath: env.BENCH_RESULTS ?? join(tmpdir(), 'meshdrop-bench-results.json'),
   };
 }

@@ -11,7 +11,7 @@ export interface ChannelStats {
   rxMessages: number;
   rxFirst: number;
   rxLast: number;
-  /** receiver: silences between two messages longer than GAP_MS, summed */
+  /** receiver: silences between two messages longer than the gap given to installProbes, summed */
   rxGapMs: number;
   rxMaxGapMs: number;
 }
@@ -104,7 +104,7 @@ function install(gapMs: number): void {
   }
 }
 
-export async function installProbes(context: BrowserContext, gapMs = 20): Promise<void> {
+export async function installProbes(context: BrowserContext, gapMs = 100): Promise<void> {
   await context.addInitScript(install, gapMs);
 }
 

@@ -202,7 +202,7 @@ export class ProcessSampler {
           .map(([name, ms]) => ({ name, ms }))
           .filter((t) => t.ms > 0)
           .sort((a, b) => b.ms - a.ms)
-          .slice(0, 12),
+          .slice(0, 20),
       },
     };
   }

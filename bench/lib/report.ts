@@ -34,7 +34,7 @@ export const VARIANT_NAMES: Record<Variant, string> = {
 };
 
 /** Growth of the summed RSS of all processes, and of each kind of process that grew by 1 MiB or more. */
-export function memoryWords(side: Side): string {
+export function memoryWords(side: Pick<Side, 'memory'>): string {
   const m = side.memory;
   const kinds = KINDS.filter((k) => m.byKind[k])
     .map((k) => {
@@ -54,7 +54,7 @@ function splitWords(peak: Rss, base: Rss): string {
   return parts.length ? ` [${parts.join(' ')}]` : '';
 }
 
-export function cpuWords(side: Side, windowMs: number): string {
+export function cpuWords(side: Pick<Side, 'cpu'>, windowMs: number): string {
   const c = side.cpu;
   const kinds = Object.entries(c.byKind)
     .filter(([, ms]) => ms >= 50)
@@ -71,7 +71,7 @@ export function threadWords(side: Side): string {
     .join(', ');
 }
 
-const heapWords = (side: Side) =>
+const heapWords = (side: Pick<Side, 'heap'>) =>
   `JS heap ${mib(side.heap.peak - side.heap.baseline)} (peak ${(side.heap.peak / MiB).toFixed(0)} MiB)`;
 
 const longTaskWords = (side: Side) =>
@@ -94,7 +94,7 @@ export function runLines(run: Run): string[] {
       `sender queue empty ${(run.link.idleFraction * 100).toFixed(0)}% of the stream, mean ${run.link.meanBufferedMiB.toFixed(1)} MiB` +
         ` (sampled every 5 ms, longest gap ${Math.round(run.link.maxSampleGapMs)} ms)`,
     );
-  steps.push(`receiver silences > 20 ms: ${sec(run.rxGapMs)}`);
+  steps.push(`receiver silences > 100 ms: ${sec(run.rxGapMs)}`);
   steps.push(
     `machine ${(run.machine.busyMs / run.windowMs).toFixed(2)} cores busy, ` +
       `${(run.machine.otherMs / run.windowMs).toFixed(2)} of them not these browsers`,
@@ -107,6 +107,13 @@ export function runLines(run: Run): string[] {
     lines.push(`    ${who}: ${cpuWords(side, run.windowMs)}; ${longTaskWords(side)}; ${heapWords(side)}`);
     lines.push(`      ${memoryWords(side)}`);
     lines.push(`      busiest threads (s): ${threadWords(side)}`);
+  }
+  if (run.save) {
+    const r = run.save.receiver;
+    lines.push(
+      `    then Save (browser download to disk): ${sec(run.save.ms)}; receiver ${cpuWords(r, run.save.ms)}; ${heapWords(r)}`,
+    );
+    lines.push(`      ${memoryWords(r)}`);
   }
   return lines;
 }
@@ -178,6 +185,30 @@ export function suiteTable(suite: Suite): string[] {
       mib(m((r) => r.receiver.heap.peak - r.receiver.heap.baseline)).padStart(10),
     ];
     lines.push(`  ${cells.join(' ')}`);
+  }
+  return lines;
+}
+
+/** Where each variant's CPU went, by thread (median seconds over rounds), on both sides. */
+export function threadTable(suite: Suite): string[] {
+  const lines = [
+    '  CPU by thread, median s (network/Chrome_ChildIOT = UDP in the network service; renderer/WebRTC_W_and_N =',
+    '  SCTP and DTLS; renderer/chromium = the page main thread; DedicatedWorker = hashing or OPFS worker):',
+  ];
+  for (const row of rowsOf(suite)) {
+    for (const side of ['receiver', 'sender'] as const) {
+      const names = new Set(row.runs.flatMap((r) => r[side].cpu.topThreads.map((t) => t.name)));
+      const cells = [...names]
+        .map((name) => ({
+          name,
+          s: median(row.runs.map((r) => r[side].cpu.topThreads.find((t) => t.name === name)?.ms ?? 0)) / 1000,
+        }))
+        .filter((c) => c.s >= 0.1)
+        .sort((a, b) => b.s - a.s)
+        .slice(0, 8)
+        .map((c) => `${c.name} ${c.s.toFixed(1)}`);
+      lines.push(`    ${row.name}, ${side}: ${cells.join(', ')}`);
+    }
   }
   return lines;
 }

@@ -2,7 +2,7 @@
 // through the app, a sweep of raw data-channel settings, then rounds that alternate the engine, the raw
 // channel at its best setting, and PeerJS's defaults, each measured the same way (see `measured`).
 import { randomFillSync } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -46,7 +46,7 @@ export interface Run {
   emits?: number;
   /** the sender's queue during the stream */
   link: LinkUse | null;
-  /** silences over 20 ms between messages at the receiver, summed */
+  /** silences over 100 ms between messages at the receiver, summed */
   rxGapMs: number;
   /** epoch ms at the receiver: request, first and last message on the channel, end of the window */
   timeline: { requestedAt: number; firstByteAt: number; lastByteAt: number; endAt: number };
@@ -54,6 +54,14 @@ export interface Run {
   receiver: Side;
   /** CPU ms the whole machine spent in the window, and the part not spent by the two browsers (noise) */
   machine: { busyMs: number; otherMs: number };
+  /** ours, when asked: the person clicks Save and the browser writes the file to Downloads */
+  save?: SaveStep;
+}
+
+export interface SaveStep {
+  /** click on Save to the download complete on disk (driver clock) */
+  ms: number;
+  receiver: Omit<Side, 'longTasks'>;
 }
 
 export interface Suite {
@@ -73,6 +81,8 @@ export interface SuiteOptions {
   sweep: RawSetting[];
   /** bytes per sweep transfer */
   sweepSize: number;
+  /** after each of ours, also Save the file (a browser download) and measure that step */
+  save?: boolean;
 }
 
 export const DEFAULT_RAW: RawSetting = { message: 64 * KiB, high: 8 * MiB, low: 4 * MiB };
@@ -262,6 +272,32 @@ export class TransferBench {
     });
   }
 
+  /** Save on the finished download: the browser's own download of the disk-backed Blob, watched. */
+  async save(fixture: Fixture): Promise<SaveStep> {
+    const { bob } = this.env;
+    const sampler = new ProcessSampler(bob.pid!).start();
+    const heap = await startHeapSampler(bob.page, 250);
+    const started = Date.now();
+    let report: ReturnType<ProcessSampler['stop']>;
+    try {
+      const row = bob.page.locator(
+        `section[aria-label="Downloads"] li[data-download="${fixture.contentId}"]`,
+      );
+      const [download] = await Promise.all([
+        bob.page.waitForEvent('download', { timeout: 20_000 }),
+        row.getByRole('button', { name: `Save ${fixture.name}`, exact: true }).click(),
+      ]);
+      const failure = await download.failure(); // waits for the end of the download
+      if (failure) throw new Error(`Save of ${fixture.name} failed: ${failure}`);
+      const saved = statSync(await download.path()).size;
+      await download.delete();
+      if (saved !== fixture.size) throw new Error(`Save wrote ${saved} bytes, not ${fixture.size}`);
+    } finally {
+      report = sampler.stop();
+    }
+    return { ms: Date.now() - started, receiver: { ...report, heap: await heap.stop() } };
+  }
+
   async ours(fixture: Fixture, round: number): Promise<Run> {
     let steps: Awaited<ReturnType<typeof downloadThroughUi>> | undefined;
     const run = await this.measured('ours', round, OURS_LABEL, async () => {
@@ -287,6 +323,11 @@ export class TransferBench {
     };
   }
 
+  private async oursAndSave(fixture: Fixture, round: number, save: boolean): Promise<Run> {
+    const run = await this.ours(fixture, round);
+    return save ? { ...run, save: await this.save(fixture) } : run;
+  }
+
   /** The whole suite: sweep, then `rounds` rounds, each variant once per round in rotating order. */
   async suite(origin: Suite['origin'], opts: SuiteOptions, log: (line: string) => void): Promise<Suite> {
     const suite: Suite = { origin, size: opts.size, rounds: opts.rounds, sweep: [], best: null, runs: [] };
@@ -305,7 +346,7 @@ export class TransferBench {
       for (const variant of order) {
         const run =
           variant === 'ours'
-            ? await this.ours(this.fixtures[round % this.fixtures.length]!, round)
+            ? await this.oursAndSave(this.fixtures[round % this.fixtures.length]!, round, opts.save ?? false)
             : variant === 'raw'
               ? await this.raw(suite.best ?? DEFAULT_RAW, opts.size, round)
               : await this.peerjs(opts.size, round);

@@ -37,7 +37,7 @@ function benchSuite(
   settings: (bench: TransferBench) => Promise<RawSetting[]>,
 ): void {
   const env = twoDevices({ secure: origin === 'secure' });
-  const bench = new TransferBench(env);
+  const bench = new TransferBench(env, opts.quietWaitMs);
   afterAll(() => bench.cleanup());
   const transfers = (settings === sweepAll ? 9 : 0) + variants.length * opts.rounds;
   it(

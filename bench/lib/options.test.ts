@@ -25,7 +25,14 @@ describe('sizes', () => {
 describe('bench options', () => {
   it('defaults to 256 MiB, 3 rounds, every variant, the sweep and the plain-http row', () => {
     const o = benchOptions({});
-    expect(o).toMatchObject({ size: 256 * MiB, rounds: 3, plain: true, sweep: true });
+    expect(o).toMatchObject({
+      size: 256 * MiB,
+      rounds: 3,
+      plain: true,
+      sweep: true,
+      save: true,
+      quietWaitMs: 30_000,
+    });
     expect(o.variants).toEqual(['ours', 'raw', 'peerjs']);
   });
 
@@ -39,5 +46,6 @@ describe('bench options', () => {
     expect(o).toMatchObject({ size: 4 * GiB + 1, rounds: 1, plain: false, variants: ['ours', 'raw'] });
     expect(() => benchOptions({ BENCH_ONLY: 'ours,fast' })).toThrow(/fast/);
     expect(() => benchOptions({ BENCH_ROUNDS: '0' })).toThrow();
+    expect(() => benchOptions({ BENCH_QUIET: 'soon' })).toThrow();
   });
 });

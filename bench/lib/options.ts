@@ -6,6 +6,7 @@
 //   BENCH_ONLY     comma list of ours, raw, peerjs (default all three)
 //   BENCH_SWEEP    0 skips the raw sweep and uses 64 KiB messages, 4/8 MiB water marks
 //   BENCH_SAVE     0 skips pressing Save after each of ours (a browser download, measured apart)
+//   BENCH_QUIET    seconds each run may wait for the machine to be quiet first (default 30; 0 = never)
 //   BENCH_RESULTS  where the JSON results go (bench/run.ts reads them for the closing table)
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +63,7 @@ export interface BenchOptions {
   variants: Variant[];
   sweep: boolean;
   save: boolean;
+  quietWaitMs: number;
   resultsPath: string;
 }
 
@@ -74,6 +76,7 @@ export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions
     if (!VARIANTS.includes(v as Variant)) throw new Error(`BENCH_ONLY: unknown variant "${v}"`);
   const rounds = Number(env.BENCH_ROUNDS ?? 3);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_ROUNDS must be a positive integer`);
+  if (!(Number(env.BENCH_QUIET ?? 30) >= 0)) throw new Error('BENCH_QUIET must be a number of seconds');
   return {
     size: parseSize(env.BENCH_SIZE ?? '256MiB'),
     rounds,
@@ -81,6 +84,7 @@ export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions
     variants: variants as Variant[],
     sweep: env.BENCH_SWEEP !== '0',
     save: env.BENCH_SAVE !== '0',
+    quietWaitMs: Number(env.BENCH_QUIET ?? 30) * 1000,
     resultsPath: env.BENCH_RESULTS ?? join(tmpdir(), 'meshdrop-bench-results.json'),
   };
 }

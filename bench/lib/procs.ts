@@ -115,6 +115,20 @@ export function machineBusyMs(): number {
   return busy * TICK_MS;
 }
 
+/**
+ * Waits until the machine is quiet (under `maxCores` busy over one second) or `maxWaitMs` passed, so a
+ * run does not start while other work (someone else's build) takes the CPU. Returns how long it waited.
+ */
+export async function waitQuiet(maxWaitMs: number, maxCores = 0.3): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < maxWaitMs) {
+    const busy0 = machineBusyMs();
+    await new Promise((r) => setTimeout(r, 1000));
+    if ((machineBusyMs() - busy0) / 1000 < maxCores) break;
+  }
+  return Date.now() - start;
+}
+
 /** Processes in the same network namespace as `browserPid`, i.e. the whole browser of one device. */
 export function namespaceProcesses(browserPid: number): number[] {
   let ns: string;

@@ -12,7 +12,7 @@ export const LEGEND = [
   '  open channel -> last byte; peerjs-default = connect() -> last byte. MB/s = 10^6 bytes/s over the window.',
   'stream = first -> last message at the receiver. TTFB = request -> first verified chunk (ours) / first byte.',
   'CPU = utime+stime of every process of that browser; RSS = growth of the sum over all its processes;',
-  'long tasks = main-thread tasks over 50 ms in the page.',
+  'long tasks = main-thread tasks over 50 ms in the page. noise = cores busy with other work during the run.',
 ];
 
 /** The true median: the middle value, or the mean of the two middle values. */
@@ -84,6 +84,10 @@ export function runLines(run: Run): string[] {
     `${run.mbps.toFixed(1)} MB/s; TTFB ${sec(run.ttfbMs)}; stream ${run.streamMbps.toFixed(1)} MB/s`;
   const lines = [head];
   const steps: string[] = [];
+  if (run.variant === 'ours')
+    steps.push(
+      `click -> first message on the channel (connect, open, manifest) ${sec(run.timeline.firstByteAt - run.timeline.requestedAt)}`,
+    );
   if (run.tail)
     steps.push(
       `last byte -> stored ${sec(run.tail.storedMs)}, stored -> Save offered ${sec(run.tail.readyMs)}`,
@@ -97,7 +101,8 @@ export function runLines(run: Run): string[] {
   steps.push(`receiver silences > 100 ms: ${sec(run.rxGapMs)}`);
   steps.push(
     `machine ${(run.machine.busyMs / run.windowMs).toFixed(2)} cores busy, ` +
-      `${(run.machine.otherMs / run.windowMs).toFixed(2)} of them not these browsers`,
+      `${(run.machine.otherMs / run.windowMs).toFixed(2)} of them not these browsers` +
+      (run.machine.waitedMs > 1500 ? ` (waited ${sec(run.machine.waitedMs)} for quiet first)` : ''),
   );
   lines.push(`    ${steps.join('; ')}`);
   for (const [who, side] of [
@@ -156,6 +161,7 @@ export function suiteTable(suite: Suite): string[] {
     'long tasks recv/send'.padStart(21),
     'RSS recv/send'.padStart(18),
     'heap recv'.padStart(10),
+    'noise'.padStart(6),
   ];
   lines.push(`  ${head.join(' ')}`);
   for (const row of rowsOf(suite)) {
@@ -183,6 +189,9 @@ export function suiteTable(suite: Suite): string[] {
         m((r) => r.sender.memory.peakSum - r.sender.memory.baselineSum),
       )}`.padStart(18),
       mib(m((r) => r.receiver.heap.peak - r.receiver.heap.baseline)).padStart(10),
+      m((r) => r.machine.otherMs / r.windowMs)
+        .toFixed(2)
+        .padStart(6),
     ];
     lines.push(`  ${cells.join(' ')}`);
   }

@@ -12,7 +12,7 @@ import { formatSize, KiB, MiB, type Variant } from './options.ts';
 import { downloadThroughUi } from './ours.ts';
 import { PEERJS_LABEL, peerjsTransfer, preparePeerjsSender } from './peerjsDefault.ts';
 import { installProbes, type LinkUse, type LongTasks, linkUse, readProbes, startProbes } from './probes.ts';
-import { machineBusyMs, type ProcessCpu, type ProcessMemory, ProcessSampler } from './procs.ts';
+import { machineBusyMs, type ProcessCpu, type ProcessMemory, ProcessSampler, waitQuiet } from './procs.ts';
 import { closeRawPair, openRawPair, RAW_LABEL, type RawSetting, rawTransfer } from './raw.ts';
 
 /** The app's transfer channel label (TRANSFER_LABEL in pwa/src/transfer/engine.ts). */
@@ -52,8 +52,11 @@ export interface Run {
   timeline: { requestedAt: number; firstByteAt: number; lastByteAt: number; endAt: number };
   sender: Side;
   receiver: Side;
-  /** CPU ms the whole machine spent in the window, and the part not spent by the two browsers (noise) */
-  machine: { busyMs: number; otherMs: number };
+  /**
+   * CPU ms the whole machine spent in the window, the part not spent by the two browsers (noise), and
+   * how long the run waited for the machine to be quiet before it started
+   */
+  machine: { busyMs: number; otherMs: number; waitedMs: number };
   /** ours, when asked: the person clicks Save and the browser writes the file to Downloads */
   save?: SaveStep;
 }
@@ -136,8 +139,12 @@ export class TransferBench {
   fixtures: Fixture[] = [];
   private senderPeerId = '';
 
-  constructor(env: TwoDevices) {
+  private readonly quietWaitMs: number;
+
+  /** `quietWaitMs`: before each run, wait up to this long for other work on the machine to stop. */
+  constructor(env: TwoDevices, quietWaitMs = 0) {
     this.env = env;
+    this.quietWaitMs = quietWaitMs;
   }
 
   private get alice(): Page {
@@ -192,6 +199,7 @@ export class TransferBench {
   ): Promise<Omit<Run, 'setting' | 'tail' | 'emits'>> {
     const { alice, bob } = this.env;
     if (alice.pid === undefined || bob.pid === undefined) throw new Error('a device has no browser pid');
+    const waitedMs = this.quietWaitMs > 0 ? await waitQuiet(this.quietWaitMs) : 0;
     const procs = [new ProcessSampler(alice.pid), new ProcessSampler(bob.pid)];
     const heaps = await Promise.all([startHeapSampler(alice.page, 250), startHeapSampler(bob.page, 250)]);
     await Promise.all([startProbes(alice.page), startProbes(bob.page)]);
@@ -241,7 +249,7 @@ export class TransferBench {
         longTasks: receiverProbe.longTasks,
         heap: receiverHeap!,
       },
-      machine: { busyMs, otherMs: busyMs - senderProcs!.cpu.totalMs - receiverProcs!.cpu.totalMs },
+      machine: { busyMs, otherMs: busyMs - senderProcs!.cpu.totalMs - receiverProcs!.cpu.totalMs, waitedMs },
     };
   }
 

@@ -7,11 +7,18 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkPrerequisites } from '../e2e/lan/index.ts';
 import { twoDevices } from '../e2e/pwa/support.ts';
-import { benchOptions, formatSize, MiB, type Variant } from './lib/options.ts';
-import type { RawSetting } from './lib/raw.ts';
+import {
+  benchOptions,
+  DEFAULT_RAW,
+  formatSize,
+  MiB,
+  type RawSetting,
+  sweepSettings,
+  type Variant,
+} from './lib/options.ts';
 import { LEGEND, ratioLines, runLines, suiteTable, threadTable } from './lib/report.ts';
 import { suiteProblems } from './lib/sanity.ts';
-import { DEFAULT_RAW, type Suite, sweepSettings, TransferBench } from './lib/transferBench.ts';
+import { type Suite, TransferBench } from './lib/transferBench.ts';
 
 const skip = checkPrerequisites();
 const opts = benchOptions();

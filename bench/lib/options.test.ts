@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchOptions, formatSize, GiB, MiB, parseSize } from './options.ts';
+import { benchOptions, describeSetting, formatSize, GiB, MiB, parseSize, sweepSettings } from './options.ts';
 
 describe('sizes', () => {
   it('reads bytes, binary and decimal units, and a byte offset', () => {
@@ -47,5 +47,16 @@ describe('bench options', () => {
     expect(() => benchOptions({ BENCH_ONLY: 'ours,fast' })).toThrow(/fast/);
     expect(() => benchOptions({ BENCH_ROUNDS: '0' })).toThrow();
     expect(() => benchOptions({ BENCH_QUIET: 'soon' })).toThrow();
+  });
+});
+
+describe('raw sweep', () => {
+  it('tries 16, 64 and 256 KiB messages with three pairs of water marks, within maxMessageSize', () => {
+    const all = sweepSettings(256 * 1024);
+    expect(all).toHaveLength(9);
+    expect(all.map(describeSetting)).toContain('256 KiB msgs, 8/16 MiB');
+    // a channel that takes only 64 KiB messages is not sent 256 KiB ones
+    expect(sweepSettings(65536).every((s) => s.message <= 65536)).toBe(true);
+    expect(sweepSettings(65536)).toHaveLength(6);
   });
 });

@@ -56,6 +56,34 @@ export function formatSize(bytes: number): string {
   return `${(bytes / n).toFixed(2)} ${name}`;
 }
 
+export interface RawSetting {
+  /** bytes per message (at most the channel's maxMessageSize) */
+  message: number;
+  /** pause sending when a message would take the queue above this many bytes ... */
+  high: number;
+  /** ... until it falls to this */
+  low: number;
+}
+
+export const DEFAULT_RAW: RawSetting = { message: 64 * KiB, high: 8 * MiB, low: 4 * MiB };
+
+/** Message sizes x water marks (low/high), within what the channel accepts. */
+export function sweepSettings(maxMessageSize: number): RawSetting[] {
+  const messages = [16 * KiB, 64 * KiB, 256 * KiB].filter((m) => m <= maxMessageSize);
+  const marks = [
+    [1, 4],
+    [4, 8],
+    [8, 16],
+  ] as const;
+  return messages.flatMap((message) =>
+    marks.map(([low, high]) => ({ message, low: low * MiB, high: high * MiB })),
+  );
+}
+
+export function describeSetting(s: RawSetting): string {
+  return `${s.message / KiB} KiB msgs, ${s.low / MiB}/${s.high / MiB} MiB`;
+}
+
 export interface BenchOptions {
   size: number;
   rounds: number;

@@ -5,15 +5,7 @@
 // the channel, so its window (request to last byte, at the receiver) matches the engine's.
 import type { Page } from 'playwright-core';
 import { closePeer, connectPair } from '../../e2e/lan/datachannel.ts';
-
-export interface RawSetting {
-  /** bytes per message (at most the channel's maxMessageSize) */
-  message: number;
-  /** pause sending when a message would take the queue above this many bytes ... */
-  high: number;
-  /** ... until it falls to this */
-  low: number;
-}
+import type { RawSetting } from './options.ts';
 
 export interface RawResult {
   bytes: number;

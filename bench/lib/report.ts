@@ -1,7 +1,7 @@
 // The bench's printed figures: one block per run (every round is shown), then a table of medians and the
 // ratios. The very last line is `ours/raw: <ratio>`.
 
-import { formatSize, MiB, type Variant } from './options.ts';
+import { describeSetting, formatSize, MiB, type Variant } from './options.ts';
 import type { Rss } from './procs.ts';
 import type { Run, Side, Suite } from './transferBench.ts';
 
@@ -147,10 +147,11 @@ export function suiteTable(suite: Suite): string[] {
     `${suite.origin === 'secure' ? 'secure origin (OPFS)' : 'plain http (IndexedDB)'}, ${formatSize(suite.size)}, ` +
       `${suite.rounds} round(s), alice -> bob on the test LAN; medians over rounds:`,
   ];
-  if (suite.best) {
+  if (suite.sweep.length > 0) {
     const sweep = suite.sweep.map((r) => `${r.setting} ${r.mbps.toFixed(1)}`).join(' | ');
-    lines.push(`  raw sweep (MB/s, ${formatSize(suite.sweep[0]?.bytes ?? 0)} each): ${sweep}`);
+    lines.push(`  raw sweep (MB/s, ${formatSize(suite.sweep[0]!.bytes)} each, one run each): ${sweep}`);
   }
+  if (suite.best) lines.push(`  raw in the rounds: ${describeSetting(suite.best)}`);
   const head = [
     'variant'.padEnd(20),
     'MB/s per round'.padEnd(20),

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createRoom, fileRow, type TwoDevices, waitConnected } from '../../e2e/pwa/support.ts';
 import { type HeapReport, startHeapSampler } from '../../e2e/transfer/support.ts';
-import { formatSize, KiB, MiB, type Variant } from './options.ts';
+import { DEFAULT_RAW, describeSetting, formatSize, MiB, type RawSetting, type Variant } from './options.ts';
 import { downloadThroughUi } from './ours.ts';
 import { PEERJS_LABEL, peerjsTransfer, preparePeerjsSender } from './peerjsDefault.ts';
 import { installProbes, type LinkUse, type LongTasks, linkUse, readProbes, startProbes } from './probes.ts';
 import { machineBusyMs, type ProcessCpu, type ProcessMemory, ProcessSampler, waitQuiet } from './procs.ts';
-import { closeRawPair, openRawPair, RAW_LABEL, type RawSetting, rawTransfer } from './raw.ts';
+import { closeRawPair, openRawPair, RAW_LABEL, rawTransfer } from './raw.ts';
 
 /** The app's transfer channel label (TRANSFER_LABEL in pwa/src/transfer/engine.ts). */
 const OURS_LABEL = 'meshdrop-transfer';
@@ -86,25 +86,6 @@ export interface SuiteOptions {
   sweepSize: number;
   /** after each of ours, also Save the file (a browser download) and measure that step */
   save?: boolean;
-}
-
-export const DEFAULT_RAW: RawSetting = { message: 64 * KiB, high: 8 * MiB, low: 4 * MiB };
-
-/** Message sizes x water marks (low/high), within what the channel accepts. */
-export function sweepSettings(maxMessageSize: number): RawSetting[] {
-  const messages = [16 * KiB, 64 * KiB, 256 * KiB].filter((m) => m <= maxMessageSize);
-  const marks = [
-    [1, 4],
-    [4, 8],
-    [8, 16],
-  ] as const;
-  return messages.flatMap((message) =>
-    marks.map(([low, high]) => ({ message, low: low * MiB, high: high * MiB })),
-  );
-}
-
-export function describeSetting(s: RawSetting): string {
-  return `${s.message / KiB} KiB msgs, ${s.low / MiB}/${s.high / MiB} MiB`;
 }
 
 /** Generous: 60 s of set-up plus 2 MB/s. A stall fails the run instead of hanging the bench. */

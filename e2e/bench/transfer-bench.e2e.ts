@@ -1,10 +1,10 @@
 // Keeps `npm run bench` working: the transfer bench's whole procedure on a small file, one round of each
 // variant, must complete with figures that hang together (bench/lib/sanity.ts). Never a speed check.
 import { afterAll, describe, expect, it } from 'vitest';
-import { MiB } from '../../bench/lib/options.ts';
+import { DEFAULT_RAW, MiB } from '../../bench/lib/options.ts';
 import { ratioLines, runLines } from '../../bench/lib/report.ts';
 import { suiteProblems } from '../../bench/lib/sanity.ts';
-import { DEFAULT_RAW, TransferBench } from '../../bench/lib/transferBench.ts';
+import { TransferBench } from '../../bench/lib/transferBench.ts';
 import { checkPrerequisites } from '../lan/index.ts';
 import { twoDevices } from '../pwa/support.ts';
 

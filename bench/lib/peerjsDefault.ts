@@ -4,6 +4,8 @@
 // `{ i, data }`, waiting while PeerJS's own queue is not empty (so memory stays bounded; many apps do
 // not even do that). The receiver counts bytes and keeps nothing. Timed from the receiver's connect()
 // (its request) to the last byte, like the engine's click-to-ready.
+// The app closes inbound connections that are not its own (pwa/src/transfer/inbound.ts); on the sender
+// the bench lets exactly its own labelled connection past that guard, nothing else.
 import type { Page } from 'playwright-core';
 
 export const PEERJS_LABEL = 'bench-peerjs-default';
@@ -56,6 +58,18 @@ export async function preparePeerjsSender(sender: Page, path: string): Promise<s
   });
   await sender.locator('#bench-peerjs-file').setInputFiles(path);
   await exposePeer(sender);
+  await sender.evaluate((label) => {
+    interface Guard {
+      admit(peer: unknown, conn: { label?: unknown }): void;
+      __benchBypass?: boolean;
+    }
+    const guard = (window as unknown as { __meshdrop: { engine: { guard?: Guard } } }).__meshdrop.engine
+      .guard;
+    if (!guard || guard.__benchBypass) return;
+    const admit = guard.admit.bind(guard);
+    guard.admit = (peer, conn) => (conn?.label === label ? undefined : admit(peer, conn));
+    guard.__benchBypass = true;
+  }, PEERJS_LABEL);
   return sender.evaluate(
     ([label, piece]) => {
       const peer = (window as unknown as { __benchPeer: PeerLike }).__benchPeer;

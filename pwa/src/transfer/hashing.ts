@@ -2,7 +2,7 @@
 // Pure apart from reading the Blob, so it runs the same in a Web Worker, the page and unit tests.
 // Chunks are hashed with crypto.subtle where it exists (secure contexts: about twice as fast as wasm in
 // Chromium, measured by `npm run bench`) and with hash-wasm where it does not (plain-http LAN pages).
-// The next chunk is read from disk while the current one is hashed.
+// The next block is read from disk while the chunks of the current one are hashed.
 import { createSHA256, type IHasher } from 'hash-wasm';
 import {
   chooseChunkSize,
@@ -26,24 +26,38 @@ export interface HashOptions {
   signal?: AbortSignal;
 }
 
-/** Reads the blob one chunk at a time (never the whole file), hashing as it goes. */
+/**
+ * Bytes read from the file at once. Reading a Blob costs a round trip through the browser process per
+ * read: 1 MiB reads ran at 136-180 MB/s in Chromium here, 16 MiB reads at 340-410 MB/s (measured in one
+ * page, one run each). The chunks of a block are then hashed in parallel (crypto.subtle runs on a
+ * thread pool) while the next block is read.
+ */
+export const HASH_READ_BYTES = 16 * 1024 * 1024;
+
+/** Reads the blob a block at a time (never the whole file), hashing as it goes. */
 export async function hashBlob(blob: Blob, options: HashOptions = {}): Promise<FileHash> {
   const size = blob.size;
   const chunkSize = options.chunkSize ?? chooseChunkSize(size);
   const count = chunkCount(size, chunkSize);
   const chunkHashes = new Uint8Array(count * 32);
-  const read = (i: number) => {
-    const { start, end } = chunkRange(size, chunkSize, i);
-    return blob.slice(start, end).arrayBuffer();
-  };
-  // at most two chunks in memory: the one being hashed and the one being read
+  const perBlock = Math.max(1, Math.floor(HASH_READ_BYTES / chunkSize));
+  const range = (i: number) => chunkRange(size, chunkSize, i);
+  const read = (first: number) =>
+    blob.slice(range(first).start, range(Math.min(count, first + perBlock) - 1).end).arrayBuffer();
+  // at most two blocks in memory: the one being hashed and the one being read
   let next = count > 0 ? read(0) : null;
-  for (let i = 0; i < count; i++) {
+  for (let first = 0; first < count; first += perBlock) {
     options.signal?.throwIfAborted();
-    const bytes = new Uint8Array(await next!);
-    next = i + 1 < count ? read(i + 1) : null;
-    chunkHashes.set(await hashChunk(bytes), i * 32);
-    options.onProgress?.(chunkRange(size, chunkSize, i).end);
+    const block = new Uint8Array(await next!);
+    next = first + perBlock < count ? read(first + perBlock) : null;
+    const base = range(first).start;
+    const digests: Promise<Uint8Array>[] = [];
+    for (let i = first; i < Math.min(count, first + perBlock); i++)
+      digests.push(hashChunk(block.subarray(range(i).start - base, range(i).end - base)));
+    for (const [k, digest] of digests.entries()) {
+      chunkHashes.set(await digest, (first + k) * 32);
+      options.onProgress?.(range(first + k).end);
+    }
   }
   return { contentId: await rootOf(size, chunkSize, chunkHashes), size, chunkSize, chunkHashes };
 }

@@ -83,6 +83,7 @@ const EXIT_BY_CODE: Record<CliErrorCode, number> = {
   version: EXIT.transfer,
   verification_failed: EXIT.verification,
   storage: EXIT.local,
+  no_space: EXIT.local,
   file_exists: EXIT.local,
   unsafe_path: EXIT.local,
   unreadable: EXIT.local,
@@ -137,6 +138,7 @@ const WORDS: Record<CliErrorCode, string> = {
   version: 'The device that has this file runs another version of MeshDrop. Update both.',
   verification_failed: 'What arrived did not match what was shared, so it was thrown away.',
   storage: 'The download cannot be written here. Check free space and permissions.',
+  no_space: 'The file does not fit in the free space here.',
   cross_origin: 'The tracker refused a request from another website. This is a bug in meshdrop.',
   lobby_off: 'This tracker has no lobby.',
 };

@@ -178,6 +178,8 @@ export interface EngineItem {
   /** the engine handed over the finished file (it is in the library) */
   hasBlob: boolean;
   timedOut: number;
+  /** chunks found on disk from an interrupted run (checked, not fetched again) */
+  resumedChunks: number;
   /** the last message a source sent that was dropped, and why */
   lastDropped?: string;
   error?: { code: string; message: string };
@@ -196,6 +198,7 @@ export async function engineItem(page: Page, contentId: string): Promise<EngineI
         dropped: number;
         sources: string[];
         timedOut: number;
+        resumedChunks?: number;
         lastDropped?: string;
         error?: { code: string; message: string };
       };
@@ -216,6 +219,7 @@ export async function engineItem(page: Page, contentId: string): Promise<EngineI
       sources: s.sources,
       hasBlob: item.blob !== undefined,
       timedOut: s.timedOut,
+      resumedChunks: s.resumedChunks ?? 0,
       ...(s.lastDropped ? { lastDropped: s.lastDropped } : {}),
       ...(s.error ? { error: s.error } : {}),
     };

@@ -3,11 +3,10 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RoomFile } from '../../worker/protocol/api.ts';
 import { Download } from '../src/transfer/download.ts';
 import { libraryStorage } from '../src/transfer/downloadStorage.ts';
 import { useDownloadsFactory } from '../src/transfer/downloadsDb.ts';
-import { type DownloadItem, TransferEngine } from '../src/transfer/engine.ts';
+import { TransferEngine } from '../src/transfer/engine.ts';
 import { hashChunk, rootOf } from '../src/transfer/hashing.ts';
 import { IdbChunkStore } from '../src/transfer/idbStore.ts';
 import {
@@ -18,6 +17,7 @@ import {
   removeFromLibrary,
 } from '../src/transfer/library.ts';
 import type { ServedFile } from '../src/transfer/server.ts';
+import { listing, until } from './engineKit.ts';
 import {
   digest,
   expectExact,
@@ -34,19 +34,6 @@ import {
 
 beforeEach(() => useDownloadsFactory(new IDBFactory()));
 
-const listing = (file: ServedFile): RoomFile => ({
-  contentId: file.contentId,
-  name: 'kept.bin',
-  path: '',
-  size: file.size,
-  type: 'application/octet-stream',
-  chunkSize: file.chunkSize,
-  addedAt: 1,
-  sources: [
-    { peerId: 'src', name: 'SRC', online: true, shareId: 's', fileName: 'kept.bin', path: '', addedAt: 1 },
-  ],
-});
-
 function engineWith(file: ServedFile, clock: FakeClock) {
   const net = network({ src: honestServer(file, clock) });
   let connects = 0;
@@ -61,30 +48,6 @@ function engineWith(file: ServedFile, clock: FakeClock) {
     },
   });
   return { engine, connects: () => connects };
-}
-
-/** Waits (moving fake time) until the engine's item for `contentId` satisfies `done`. */
-async function until(
-  engine: TransferEngine,
-  clock: FakeClock,
-  contentId: string,
-  done: (i: DownloadItem) => boolean,
-) {
-  const reached = new Promise<DownloadItem>((resolve) => {
-    const look = () => {
-      const item = engine.downloads().find((i) => i.contentId === contentId);
-      if (item && done(item)) {
-        off();
-        resolve(item);
-      }
-    };
-    const off = engine.subscribe(look);
-    look();
-  });
-  const r = await settle(reached, clock, { maxMs: 60_000 });
-  if (!('value' in r))
-    throw new Error(`item never got there: ${JSON.stringify(engine.downloads()[0]?.status)}`);
-  return r.value;
 }
 
 describe('downloading again what the library has', () => {

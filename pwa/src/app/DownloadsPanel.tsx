@@ -14,6 +14,7 @@ const STATE_WORDS: Record<DownloadItem['status']['state'], string> = {
   done: 'Downloaded, checked and kept on this device',
   failed: 'Not downloaded',
   cancelled: 'Cancelled',
+  paused: 'Paused: what arrived is kept on this device',
 };
 
 export function DownloadsPanel({ roomId }: { roomId: string }) {
@@ -75,15 +76,15 @@ function DownloadRow({ item }: { item: DownloadItem }) {
             Cancel
           </button>
         )}
-        {(state === 'failed' || state === 'cancelled') && (
+        {(state === 'failed' || state === 'cancelled' || state === 'paused') && (
           <>
             <button
               type="button"
               className="primary"
               onClick={() => engine.retry(item.contentId)}
-              aria-label={`Retry ${file.name}`}
+              aria-label={`${state === 'paused' ? 'Resume' : 'Retry'} ${file.name}`}
             >
-              Retry
+              {state === 'paused' ? 'Resume' : 'Retry'}
             </button>
             <button
               type="button"

@@ -55,6 +55,8 @@ export function startTransfers(session: Session): TransferEngine {
       notifyFinished(entry.name);
     },
   });
+  // downloads a reload or a crash interrupted come back paused, with a Resume button
+  void engine.restore();
   setTransferActivityProbe(() => engine?.isActive() ?? false);
   // a handle for diagnostics and the browser journeys (counts of rejected chunks, progress)
   (globalThis as { __meshdrop?: unknown }).__meshdrop = { engine };

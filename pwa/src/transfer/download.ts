@@ -18,7 +18,7 @@ import {
   messageFor,
   SourceError,
 } from './downloadTypes.ts';
-import { type ProgressSnapshot, SpeedMeter, snapshot } from './progress.ts';
+import { PROGRESS_EMIT_MS, type ProgressSnapshot, SpeedMeter, snapshot } from './progress.ts';
 import { ChunkScheduler } from './scheduler.ts';
 import { type Manifest, SourceLink } from './sourceLink.ts';
 import type { ChunkStore } from './store.ts';
@@ -32,9 +32,19 @@ export interface DownloadDeps {
   hashChunk: (bytes: Uint8Array) => Promise<Uint8Array>;
   rootOf: (size: number, chunkSize: number, hashes: Uint8Array) => Promise<string>;
   clock: Clock;
+  /** The manifest's hashes proved the content id (kept, so an interrupted run can check its chunks). */
+  onManifest?: (hashes: Uint8Array) => void;
 }
 
-export type DownloadState = 'connecting' | 'downloading' | 'finishing' | 'done' | 'failed' | 'cancelled';
+export type DownloadState =
+  | 'connecting'
+  | 'downloading'
+  | 'finishing'
+  | 'done'
+  | 'failed'
+  | 'cancelled'
+  /** listed after a reload: its chunks are on disk, nothing runs until the user resumes it */
+  | 'paused';
 
 export interface DownloadStatus {
   state: DownloadState;
@@ -49,6 +59,8 @@ export interface DownloadStatus {
   timedOut: number;
   /** Most bytes held at once in partly received and unverified chunks. */
   peakBuffered: number;
+  /** Chunks found stored (and checked) from an interrupted earlier run: never fetched again. */
+  resumedChunks: number;
   /** The last message dropped from a source, and why (diagnostics). */
   lastDropped?: string;
   error?: { code: DownloadErrorCode; message: string };
@@ -60,8 +72,6 @@ export const SOURCE_WINDOW_BYTES = 8 * 1024 * 1024;
 export const DOWNLOAD_WINDOW_BYTES = 24 * 1024 * 1024;
 const MAX_SOURCES = 3;
 const DEADLINE_CHECK_MS = 1000;
-/** Progress is reported at most this often (state changes at once). */
-const EMIT_EVERY_MS = 100;
 /** A busy or idle-closed source is asked again after this (times the attempt, for busy), a few times. */
 const RETRY_MS = 2000;
 const MAX_BUSY_RETRIES = 15;
@@ -87,6 +97,7 @@ export class Download {
   private timedOut = 0;
   private queuedBytes = 0;
   private peakBuffered = 0;
+  private resumedChunks = 0;
   private verifying: Promise<void> = Promise.resolve();
   private state: DownloadState = 'connecting';
   private error: DownloadStatus['error'];
@@ -128,6 +139,7 @@ export class Download {
       dropped,
       timedOut: this.timedOut,
       peakBuffered: this.peakBuffered,
+      resumedChunks: this.resumedChunks,
       ...(lastDropped ? { lastDropped } : {}),
       ...(this.error ? { error: this.error } : {}),
     };
@@ -166,6 +178,7 @@ export class Download {
     try {
       const already = await this.deps.store.stored();
       this.scheduler = new ChunkScheduler(this.scheduler.count, (i) => this.chunkLength(i), already);
+      this.resumedChunks = this.scheduler.doneCount;
       for (let i = 0; i < this.scheduler.count; i++)
         if (this.scheduler.stateOf(i) === 'done') this.bytes += this.chunkLength(i);
       this.meter.add(this.clock.now(), this.bytes);
@@ -266,7 +279,10 @@ export class Download {
     if (m.size !== this.spec.size || m.chunkSize !== this.spec.chunkSize) return false;
     if (this.hashes) return equalBytes(this.hashes.hashes, m.hashes.hashes);
     if ((await this.deps.rootOf(m.size, m.chunkSize, m.hashes.hashes)) !== this.spec.contentId) return false;
-    this.hashes ??= m.hashes;
+    if (!this.hashes) {
+      this.hashes = m.hashes;
+      this.deps.onManifest?.(m.hashes.hashes);
+    }
     return true;
   }
 
@@ -403,16 +419,22 @@ export class Download {
     }
   }
 
-  /** Tells listeners; progress alone at most every EMIT_EVERY_MS, so tiny chunks do not flood the page. */
+  /** Tells listeners; progress alone at most every PROGRESS_EMIT_MS, so tiny chunks do not flood the page. */
   private emit(now: boolean) {
     const t = this.clock.now();
-    if (!now && t - this.lastEmit < EMIT_EVERY_MS) {
-      this.emitTimer ??= this.clock.setTimeout(() => {
-        this.emitTimer = null;
-        this.emit(true);
-      }, EMIT_EVERY_MS);
+    if (!now && t - this.lastEmit < PROGRESS_EMIT_MS) {
+      this.emitTimer ??= this.clock.setTimeout(
+        () => {
+          this.emitTimer = null;
+          this.emit(true);
+        },
+        this.lastEmit + PROGRESS_EMIT_MS - t,
+      );
       return;
     }
+    // a pending progress event would follow this one too closely: this one carries it
+    if (this.emitTimer !== null) this.clock.clearTimeout(this.emitTimer);
+    this.emitTimer = null;
     this.lastEmit = t;
     const s = this.status();
     for (const l of this.listeners) l(s);

@@ -21,6 +21,8 @@ export type DownloadErrorCode =
   | 'not_found'
   | 'storage'
   | 'unsupported'
+  /** the device has less free storage than the file needs (checked before anything is fetched) */
+  | 'no_space'
   /** the source is serving others: try again shortly */
   | 'busy'
   /** the source closed an idle transfer: open it again when there is work */
@@ -76,6 +78,8 @@ export function messageFor(code: DownloadErrorCode): string {
       return 'The device no longer shares this file.';
     case 'storage':
       return 'This device cannot store the download. Free some space and retry.';
+    case 'no_space':
+      return 'This file does not fit in the space this device lets the app use. Free some space and retry.';
     case 'unsupported':
       return 'This file is too large to download in pieces this small.';
     case 'version':

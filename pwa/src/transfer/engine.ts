@@ -14,14 +14,12 @@ import { PerKeyGate } from './gate.ts';
 import { hashChunk, rootOf } from './hashing.ts';
 import { type GuardedPeer, InboundGuard, TRANSFER_LABEL } from './inbound.ts';
 import type { LibraryEntry } from './library.ts';
-import { snapshot } from './progress.ts';
+import { PROGRESS_EMIT_MS, snapshot } from './progress.ts';
 import { type OpenRequest, type ServedFile, TransferServer, type UploadInfo } from './server.ts';
 
 export { TRANSFER_LABEL } from './inbound.ts';
 
 const CONNECT_TIMEOUT_MS = 20_000;
-/** Upload progress reaches the page at most this often. */
-const UPLOAD_EMIT_MS = 100;
 
 /** Anything that holds the current Peer (SignalingClient.peer). */
 export interface PeerSource {
@@ -143,12 +141,15 @@ export class TransferEngine {
     if (this.running.has(contentId) || this.starting.has(contentId)) return;
     const ticket = { cancelled: false };
     this.starting.set(contentId, ticket);
+    const before = this.itemOf(contentId)?.status;
+    // a paused download shows what it has while it checks it
+    const has = before?.state === 'paused' ? before.progress.bytes : 0;
     const item: DownloadItem = {
       contentId,
       roomId,
       file,
       startedAt: this.clock.now(),
-      status: idleStatus('connecting', 0, file.size),
+      status: idleStatus('connecting', has, file.size),
     };
     this.items = [item, ...this.items.filter((i) => i.contentId !== contentId)];
     this.emit();
@@ -188,12 +189,32 @@ export class TransferEngine {
     this.server.revoke(remote, roomId);
   }
 
+  /** Lists the downloads a reload (or a crash) interrupted, paused, each resumable from its chunks on disk. */
+  async restore(): Promise<void> {
+    const found = await this.storage.interrupted().catch(() => []);
+    const known = new Set(this.items.map((i) => i.contentId));
+    const paused: DownloadItem[] = found
+      .filter((p) => !known.has(p.file.contentId))
+      .map((p) => ({
+        contentId: p.file.contentId,
+        roomId: p.roomId,
+        file: p.file,
+        startedAt: p.startedAt,
+        status: idleStatus('paused', p.storedBytes, p.file.size),
+      }));
+    if (paused.length === 0) return;
+    this.items = [...this.items, ...paused];
+    this.emit();
+  }
+
   /** Takes the item off the list; a download given up on also gives back its partial storage. */
   dismiss(contentId: string): void {
     if (this.running.has(contentId) || this.starting.has(contentId)) return;
     const partial = this.partials.get(contentId);
     this.partials.delete(contentId);
     if (partial && !this.itemOf(contentId)?.blob) void partial.store.discard().catch(() => undefined);
+    else if (this.itemOf(contentId)?.status.state === 'paused')
+      void this.storage.forget(contentId).catch(() => undefined);
     this.items = this.items.filter((i) => i.contentId !== contentId);
     this.emit();
   }
@@ -209,16 +230,22 @@ export class TransferEngine {
       const status = idleStatus('done', file.size, file.size);
       return this.update(contentId, { status, blob: kept.blob, kept: true });
     }
-    const failed = (code: 'storage' | 'unsupported') => {
+    const failed = (code: 'storage' | 'unsupported' | 'no_space', message = messageFor(code)) => {
       const status = idleStatus('failed', 0, file.size);
-      status.error = { code, message: messageFor(code) };
+      status.error = { code, message };
       this.update(contentId, { status });
     };
     // nothing is created on disk for a listing no transfer could satisfy
     if (!isTransferable(file)) return failed('unsupported');
+    const free = await this.storage.free().catch(() => null);
+    if (ticket.cancelled) return;
+    // what an interrupted run stored is already counted as used
+    const need = file.size - (this.itemOf(contentId)?.status.progress.bytes ?? 0);
+    if (free !== null && free < need) return failed('no_space', noSpaceWords(need, free));
     let partial: PartialStorage;
     try {
-      partial = await this.storage.partial(contentId, file.size, file.chunkSize);
+      const meta = { file, roomId, startedAt: this.itemOf(contentId)?.startedAt ?? this.clock.now() };
+      partial = await this.storage.partial(contentId, file.size, file.chunkSize, meta);
     } catch {
       return failed('storage');
     }
@@ -237,6 +264,7 @@ export class TransferEngine {
         hashChunk,
         rootOf,
         clock: this.clock,
+        onManifest: (hashes) => void partial.remember(hashes).catch(() => undefined),
       },
     );
     this.running.set(contentId, d);
@@ -344,12 +372,17 @@ export class TransferEngine {
     this.uploadEmit ??= this.clock.setTimeout(() => {
       this.uploadEmit = null;
       this.emit();
-    }, UPLOAD_EMIT_MS);
+    }, PROGRESS_EMIT_MS);
   }
 
   private emit() {
     for (const l of [...this.listeners]) l();
   }
+}
+
+function noSpaceWords(need: number, free: number): string {
+  const mb = (n: number) => `${Math.ceil(n / 1e6).toLocaleString('en')} MB`;
+  return `${messageFor('no_space')} It needs ${mb(need)}; ${mb(free)} are free.`;
 }
 
 function idleStatus(state: DownloadStatus['state'], bytes: number, total: number): DownloadStatus {
@@ -361,6 +394,7 @@ function idleStatus(state: DownloadStatus['state'], bytes: number, total: number
     dropped: 0,
     timedOut: 0,
     peakBuffered: 0,
+    resumedChunks: 0,
   };
 }
 

@@ -3,6 +3,7 @@
 // without rehashing) lives in IndexedDB; the bytes in OPFS or IndexedDB chunk records, under the storage
 // key the download wrote them with. A download in progress has its own key (a "partial"), so a new
 // download of content already kept can neither overwrite nor delete the kept copy.
+import type { RoomFile } from '../../../worker/protocol/api.ts';
 import { committed, downloadsDb, request } from './downloadsDb.ts';
 import { IdbChunkStore } from './idbStore.ts';
 import { OpfsChunkStore } from './opfsStore.ts';
@@ -29,7 +30,16 @@ export interface PartialDownload {
   contentId: string;
   storageKey: string;
   backend: Backend;
+  /** what was downloaded, from where (listed again after a reload, to resume) */
+  file?: RoomFile;
+  roomId?: string;
+  startedAt?: number;
+  /** the manifest's chunk hashes once verified against the content id: what resuming checks disk against */
+  hashes?: Uint8Array;
 }
+
+/** What a download in progress is, kept with its partial record. */
+export type PartialMeta = Required<Pick<PartialDownload, 'file' | 'roomId' | 'startedAt'>>;
 
 export const storageKeyOf = (entry: Pick<LibraryEntry, 'contentId' | 'storageKey'>): string =>
   entry.storageKey ?? entry.contentId;
@@ -76,19 +86,60 @@ export async function removeFromLibrary(entry: LibraryEntry): Promise<void> {
 }
 
 /** The partial download of `contentId` to resume, or a new one with a fresh storage key. */
-export async function partialFor(contentId: string, backend: Backend): Promise<PartialDownload> {
+export async function partialFor(
+  contentId: string,
+  backend: Backend,
+  meta?: PartialMeta,
+): Promise<PartialDownload> {
+  const found = await getPartial(contentId);
+  let partial: PartialDownload;
+  if (found && found.backend === backend) {
+    if (!meta) return found;
+    partial = { ...found, ...meta, startedAt: found.startedAt ?? meta.startedAt };
+  } else {
+    if (found) await removeStored(found.backend, found.storageKey).catch(() => undefined);
+    const suffix = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0'));
+    partial = { contentId, storageKey: `${contentId}.${suffix.join('')}`, backend, ...meta };
+  }
+  await putPartial(partial);
+  return partial;
+}
+
+export async function getPartial(contentId: string): Promise<PartialDownload | undefined> {
   const db = await downloadsDb();
-  const found = (await request(db.transaction('partials').objectStore('partials').get(contentId))) as
+  return (await request(db.transaction('partials').objectStore('partials').get(contentId))) as
     | PartialDownload
     | undefined;
-  if (found && found.backend === backend) return found;
-  if (found) await removeStored(found.backend, found.storageKey).catch(() => undefined);
-  const suffix = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0'));
-  const partial: PartialDownload = { contentId, storageKey: `${contentId}.${suffix.join('')}`, backend };
+}
+
+/** Downloads in progress, to list again after a reload. */
+export async function listPartials(): Promise<PartialDownload[]> {
+  const db = await downloadsDb();
+  return (await request(db.transaction('partials').objectStore('partials').getAll())) as PartialDownload[];
+}
+
+/** Keeps the verified chunk hashes with the partial (only while it is still this download's). */
+export async function rememberHashes(partial: PartialDownload, hashes: Uint8Array): Promise<void> {
+  const db = await downloadsDb();
+  const tx = db.transaction('partials', 'readwrite');
+  const store = tx.objectStore('partials');
+  const current = (await request(store.get(partial.contentId))) as PartialDownload | undefined;
+  if (current?.storageKey === partial.storageKey) store.put({ ...current, hashes: hashes.slice() });
+  await committed(tx);
+}
+
+async function putPartial(partial: PartialDownload): Promise<void> {
+  const db = await downloadsDb();
   const tx = db.transaction('partials', 'readwrite');
   tx.objectStore('partials').put(partial);
   await committed(tx);
-  return partial;
+}
+
+/** Bytes an interrupted download has on disk (an upper bound for OPFS: the file may have gaps). */
+export async function storedBytesOf(partial: PartialDownload): Promise<number> {
+  if (partial.backend === 'opfs') return OpfsChunkStore.sizeOf(partial.storageKey);
+  const chunks = await new IdbChunkStore(partial.storageKey).stored();
+  return chunks.length * (partial.file?.chunkSize ?? 0);
 }
 
 /** The download finished: its storage becomes the library entry's, in one transaction. */

@@ -2,6 +2,10 @@
 export type OpfsRequest =
   | { id: number; op: 'write'; name: string; at: number; bytes: Uint8Array }
   | { id: number; op: 'close'; name: string; size?: number }
-  | { id: number; op: 'delete'; name: string };
+  | { id: number; op: 'delete'; name: string }
+  /** which whole chunks of an interrupted download's file match these (verified) hashes */
+  | { id: number; op: 'verify'; name: string; size: number; chunkSize: number; hashes: Uint8Array };
 
-export type OpfsReply = { id: number; ok: true } | { id: number; ok: false; error: string };
+export type OpfsReply =
+  | { id: number; ok: true; indices?: number[] }
+  | { id: number; ok: false; error: string };

@@ -1,22 +1,23 @@
 // Chunk storage in OPFS (secure contexts): a worker writes each verified chunk at its offset in one file
-// named after the download's storage key; the finished file is OPFS's own disk-backed File.
+// named after the download's storage key; the finished file is OPFS's own disk-backed File. An
+// interrupted download resumes from the chunks on disk that match the hashes its earlier run verified.
 import { probeOpfs } from './opfsProbe.ts';
 import type { OpfsReply, OpfsRequest } from './opfsProtocol.ts';
 import type { ChunkStore } from './store.ts';
 
-type Pending = { resolve: () => void; reject: (e: Error) => void };
+type Pending = { resolve: (indices: number[] | undefined) => void; reject: (e: Error) => void };
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 let worker: Worker | null = null;
 let nextId = 1;
 const pending = new Map<number, Pending>();
 
-function call(req: WithoutId<OpfsRequest>, transfer: Transferable[] = []): Promise<void> {
+function call(req: WithoutId<OpfsRequest>, transfer: Transferable[] = []): Promise<number[] | undefined> {
   if (!worker) {
     worker = new Worker(new URL('../workers/opfs.worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (e: MessageEvent<OpfsReply>) => {
       const p = pending.get(e.data.id);
       pending.delete(e.data.id);
-      if (e.data.ok) p?.resolve();
+      if (e.data.ok) p?.resolve(e.data.indices);
       else p?.reject(new Error(e.data.error));
     };
   }
@@ -40,15 +41,23 @@ export class OpfsChunkStore implements ChunkStore {
   readonly key: string;
   private readonly size: number;
   private readonly chunkSize: number;
+  private readonly hashes: Uint8Array | null;
 
-  constructor(storageKey: string, size: number, chunkSize: number) {
+  /** `hashes`: the chunk hashes an earlier run of this download verified (null: nothing to resume). */
+  constructor(storageKey: string, size: number, chunkSize: number, hashes: Uint8Array | null = null) {
     this.key = storageKey;
     this.size = size;
     this.chunkSize = chunkSize;
+    this.hashes = hashes;
   }
 
   async stored(): Promise<number[]> {
-    return []; // an interrupted OPFS download starts over (its file is rewritten in place)
+    // without verified hashes nothing on disk can be trusted: the file is rewritten in place
+    if (!this.hashes) return [];
+    const { size, chunkSize } = this;
+    const hashes = this.hashes.slice();
+    const found = await call({ op: 'verify', name: this.key, size, chunkSize, hashes }, [hashes.buffer]);
+    return found ?? [];
   }
 
   async write(index: number, bytes: Uint8Array): Promise<void> {
@@ -73,7 +82,14 @@ export class OpfsChunkStore implements ChunkStore {
     return type && file.type !== type ? file.slice(0, file.size, type) : file;
   }
 
-  static remove(key: string): Promise<void> {
-    return call({ op: 'delete', name: key });
+  static async remove(key: string): Promise<void> {
+    await call({ op: 'delete', name: key });
+  }
+
+  /** Bytes in the file so far (an interrupted download's upper bound), 0 when there is none. */
+  static async sizeOf(key: string): Promise<number> {
+    const dir = await navigator.storage.getDirectory();
+    const handle = await dir.getFileHandle(key).catch(() => null);
+    return handle ? (await handle.getFile()).size : 0;
   }
 }

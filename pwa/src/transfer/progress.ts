@@ -1,5 +1,11 @@
 // Progress, speed and ETA for the user. Pure: the caller passes the clock.
 
+/**
+ * Progress alone reaches the page at most this often (state changes go at once): every event re-renders
+ * the transfer lists, and on a 2-core device that CPU is taken from the transport itself.
+ */
+export const PROGRESS_EMIT_MS = 250;
+
 export interface ProgressSnapshot {
   bytes: number;
   total: number;

@@ -2,7 +2,9 @@
 // fastest way to put bytes on disk in a browser, and only available inside a dedicated worker.
 // Files are named by storage key (a content id and a random suffix), never by anything a user or another
 // device chose; any other name is refused.
+import { hashChunk } from '../transfer/hashing.ts';
 import type { OpfsReply, OpfsRequest } from '../transfer/opfsProtocol.ts';
+import { storedChunks } from '../transfer/storedChunks.ts';
 
 // the page's DOM typings describe `self` as a Window; in this worker it is a dedicated worker scope
 const scope = self as unknown as {
@@ -12,6 +14,8 @@ const scope = self as unknown as {
 
 interface SyncHandle {
   write(buffer: Uint8Array, options: { at: number }): number;
+  read(buffer: Uint8Array, options: { at: number }): number;
+  getSize(): number;
   flush(): void;
   close(): void;
   truncate(size: number): void;
@@ -49,6 +53,16 @@ scope.onmessage = async (event: MessageEvent<OpfsRequest>) => {
       h.flush();
       h.close();
       handles.delete(req.name);
+    } else if (req.op === 'verify') {
+      // nothing else is trusted: a chunk never written reads as zeros, one torn by a crash differs
+      const indices = await storedChunks(
+        await handleFor(req.name),
+        req.size,
+        req.chunkSize,
+        req.hashes,
+        hashChunk,
+      );
+      return reply({ id: req.id, ok: true, indices });
     } else if (req.op === 'delete') {
       handles.get(req.name)?.close();
       handles.delete(req.name);

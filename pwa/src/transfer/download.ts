@@ -98,6 +98,7 @@ export class Download {
   private queuedBytes = 0;
   private peakBuffered = 0;
   private resumedChunks = 0;
+  private verifiedOne = false;
   private verifying: Promise<void> = Promise.resolve();
   private state: DownloadState = 'connecting';
   private error: DownloadStatus['error'];
@@ -345,7 +346,9 @@ export class Download {
     this.meter.add(this.clock.now(), this.bytes);
     if (this.scheduler.complete) return this.complete();
     this.feedAll();
-    this.emit(false);
+    // the first chunk of a run is shown at once: it is what a person waits for after the click
+    this.emit(!this.verifiedOne);
+    this.verifiedOne = true;
   }
 
   private checkDeadlines() {

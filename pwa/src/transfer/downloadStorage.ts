@@ -113,8 +113,9 @@ export function libraryStorage(fixed?: Backend): DownloadStorage {
     },
     async free() {
       const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
-      // a download worth checking space for is worth keeping: ask not to be evicted under pressure
-      await storage?.persist?.().catch(() => false);
+      // a download worth checking space for is worth keeping: ask not to be evicted under pressure (not
+      // awaited: some browsers ask the person, and the download must not wait for the answer)
+      void storage?.persist?.().catch(() => false);
       const estimate = await storage?.estimate?.().catch(() => undefined);
       if (estimate?.quota === undefined || estimate.usage === undefined) return null;
       return Math.max(0, estimate.quota - estimate.usage);

@@ -149,12 +149,16 @@ describe.skipIf(skip)('opening shared files (item 1)', () => {
     const probe = await env.bob.context.newPage();
     await probe.goto(new URL('/', bob.url()).href);
     await probe.evaluate(MARKS);
+    // indexedDB.open() creates its database a moment after the message is posted: wait for all three
     await expect
-      .poll(async () => (await marks(bob)).messages, { timeout: 10_000, interval: 200 })
-      .toBeGreaterThan(0);
-    const after = await marks(bob);
-    expect(after.localStorage).not.toBeNull();
-    expect(after.indexedDB).toBe(true);
+      .poll(
+        async () => {
+          const m = await marks(bob);
+          return m.messages > 0 && m.localStorage !== null && m.indexedDB;
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+      .toBe(true);
     await probe.close();
     set.remove();
   });

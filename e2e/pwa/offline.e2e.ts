@@ -3,6 +3,7 @@
 // known files, and the app reconnects by itself when the network is back (and then withdraws the files
 // it can no longer read after the reload, listing them to be picked again). Files handed over by the OS
 // share sheet land in a room of the user's choice.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, Lan } from '../lan/index.ts';
 import { checkPrerequisites, createLan } from '../lan/index.ts';
@@ -139,7 +140,18 @@ describe.skipIf(skip)('installable and offline (secure origin)', () => {
     await inbox.waitFor();
     await inbox.getByRole('button').first().click();
     await page.waitForURL((url) => url.pathname === roomPath);
-    await waitFileCount(page, 1);
+    await waitFileCount(page, 1).catch(async (error: unknown) => {
+      // say what the room screen shows instead (the upload's state and words, the status bar)
+      const screen = await page
+        .locator('main')
+        .innerText()
+        .catch(() => '(no main)');
+      const consoleTail = readFileSync(phone.logPath, 'utf8').split('\n').slice(-30).join('\n');
+      throw new Error(
+        `the shared file never listed; the room screen says:\n${screen}\n\nthe page's console:\n${consoleTail}`,
+        { cause: error },
+      );
+    });
     await expect(fileRow(page, 'From the share sheet.txt').count()).resolves.toBe(1);
   });
 

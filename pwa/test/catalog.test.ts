@@ -54,6 +54,31 @@ describe('catalog reducer', () => {
     expect(state.needsResync).toBe(false);
   });
 
+  it("lists this device's own new shares at once, and their late live event changes nothing", () => {
+    // the share-sheet journey once saw its file registered but never listed: the live event was missed
+    let state = synced(5);
+    const own = {
+      shareId: 's9',
+      contentId: 'c9',
+      peerId: 'a',
+      fileName: 'mine.txt',
+      path: '',
+      size: 3,
+      type: 'text/plain',
+      chunkSize: 1 << 20,
+      addedAt: 200,
+    };
+    state = run([{ type: 'own-shares', shares: [own] }], state);
+    expect(
+      roomFiles(state)
+        .map((f) => f.contentId)
+        .sort(),
+    ).toEqual(['c1', 'c9']);
+    expect(state.seq).toBe(5);
+    const withEvent = run([{ type: 'event', event: added(6, shared('s9', 'a', 'c9')) }], state);
+    expect(Object.keys(withEvent.shares).sort()).toEqual(['s1', 's9']);
+  });
+
   it('ignores duplicate and old events', () => {
     const state = run([{ type: 'event', event: added(6, shared('s2', 'b', 'c2')) }], synced(5));
     const again = run(

@@ -146,8 +146,12 @@ describe('stop sharing', () => {
     const { api, calls } = fakeApi((files) =>
       joined.get() ? ok(files) : Promise.reject(new ApiError('not_member', 403)),
     );
-    const uploader = new ShareUploader('room', { api, hashQueue: fakeQueue() }, (signal) =>
-      waitFor(joined, signal),
+    const told: string[] = [];
+    const uploader = new ShareUploader(
+      'room',
+      { api, hashQueue: fakeQueue() },
+      (signal) => waitFor(joined, signal),
+      (shared) => told.push(...shared.map((s) => `${s.share.shareId}:${s.input.size}`)),
     );
     const done = uploader.add([picked('early.txt')]);
     await vi.waitFor(() => expect(uploader.items.get()[0]?.state).toBe('waiting'));
@@ -156,6 +160,8 @@ describe('stop sharing', () => {
     await done;
     expect(uploader.items.get()[0]?.state).toBe('shared');
     expect(calls).toHaveLength(1);
+    // the room is told what the tracker accepted, to list it at once
+    expect(told).toEqual(['share0early.txt:9']);
     uploader.dispose();
   });
 });

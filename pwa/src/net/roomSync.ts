@@ -19,6 +19,7 @@ import { Observable } from './observable.ts';
 import { onBrowserOnline } from './online.ts';
 import { rememberInvite, storedInvite, summarizeRoom, touchRoom } from './recentRooms.ts';
 import type { Session } from './session.ts';
+import type { RegisteredShare } from './shareUploader.ts';
 import { roomEventForTransfers } from './transfers.ts';
 
 export type JoinState =
@@ -92,6 +93,27 @@ export class RoomSync {
       this.save();
     }
   }
+
+  /** Shares this device registered here: listed at once (their live event confirms them later). */
+  sharedHere = (shared: RegisteredShare[]): void => {
+    const peerId = this.session.identity.get()?.peerId;
+    if (!peerId) return;
+    const addedAt = Date.now();
+    this.dispatch({
+      type: 'own-shares',
+      shares: shared.map(({ share, input }) => ({
+        shareId: share.shareId,
+        contentId: share.contentId,
+        peerId,
+        fileName: share.name,
+        path: share.path,
+        size: input.size,
+        type: input.type ?? '',
+        chunkSize: input.chunkSize,
+        addedAt,
+      })),
+    });
+  };
 
   /** Resolves true once the room is joined; false if it cannot be (gone, left) or `signal` aborts. */
   whenJoined(signal: AbortSignal): Promise<boolean> {

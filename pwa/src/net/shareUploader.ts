@@ -40,6 +40,12 @@ export interface ShareRequest extends PickedFile {
   hash?: FileHash;
 }
 
+/** A share the tracker accepted, with what was sent for it. */
+export interface RegisteredShare {
+  share: { shareId: string; contentId: string; name: string; path: string };
+  input: ShareFileInput;
+}
+
 interface Work extends ShareRequest {
   id: number;
   job?: HashJob;
@@ -58,6 +64,7 @@ export class ShareUploader {
   private readonly roomId: string;
   private readonly session: Pick<Session, 'api' | 'hashQueue'>;
   private readonly joined: (signal: AbortSignal) => Promise<boolean>;
+  private readonly onShared: (shared: RegisteredShare[]) => void;
 
   /**
    * `joined` resolves once this device is a member of the room (false when aborted): files picked the
@@ -68,10 +75,12 @@ export class ShareUploader {
     roomId: string,
     session: Pick<Session, 'api' | 'hashQueue'>,
     joined: (signal: AbortSignal) => Promise<boolean> = async () => true,
+    onShared: (shared: RegisteredShare[]) => void = () => {},
   ) {
     this.roomId = roomId;
     this.session = session;
     this.joined = joined;
+    this.onShared = onShared;
     this.offReach = session.api.reachability.subscribe(() => {
       if (session.api.reachability.get() === 'reachable') this.retrier.wake();
     });
@@ -155,6 +164,7 @@ export class ShareUploader {
       this.patch(ids, { state: 'sharing' });
       try {
         const { shares } = await this.session.api.createShares(this.roomId, inputs);
+        this.onShared(shares.map((share, i) => ({ share, input: inputs[i]! })));
         await rememberShares(
           this.roomId,
           chunk.map((w, i) => ({ file: w.file, hash: w.hash!, handle: w.handle, share: shares[i]! })),

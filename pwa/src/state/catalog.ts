@@ -48,7 +48,10 @@ export type CatalogAction =
   | { type: 'event'; event: LiveEvent }
   | { type: 'resync-started' }
   | { type: 'listing'; files: RoomFile[] }
-  | { type: 'resync-failed' };
+  | { type: 'resync-failed' }
+  /** Shares this device just registered, from the tracker's answer: shown at once, without waiting for
+   * their live event (which may be missed, e.g. while the live socket is still opening). */
+  | { type: 'own-shares'; shares: ShareEntry[] };
 
 export function initialCatalog(roomId: string): CatalogState {
   return {
@@ -100,6 +103,12 @@ export function catalogReducer(state: CatalogState, action: CatalogAction): Cata
       const needsResync = state.needsResync || decision === 'gap';
       const buffering = needsResync || state.syncing;
       return { ...next, needsResync, pending: buffering ? [...state.pending, event] : state.pending };
+    }
+    case 'own-shares': {
+      if (action.shares.length === 0) return state;
+      const shares = { ...state.shares };
+      for (const entry of action.shares) shares[entry.shareId] = entry;
+      return { ...state, shares };
     }
     case 'resync-started':
       return { ...state, needsResync: false, syncing: true };

@@ -24,7 +24,7 @@ export function useRoom(roomId: string, lobby = false): RoomControllers | null {
         : // the link's fragment carries the invite (never sent to a server but in the join's body)
           { linkInvite: inviteFromHash(location.hash) },
     );
-    const uploader = new ShareUploader(roomId, session, (signal) => sync.whenJoined(signal));
+    const uploader = new ShareUploader(roomId, session, (signal) => sync.whenJoined(signal), sync.sharedHere);
     sync.start();
     setRoom({ sync, uploader });
     const handed = takeFilesFor(roomId);

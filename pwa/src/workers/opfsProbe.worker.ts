@@ -18,10 +18,16 @@ void (async () => {
       file as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }
     ).createSyncAccessHandle();
     handle.close();
+    await removeScratch(dir, name);
     scope.postMessage(true);
   } catch {
+    await removeScratch(dir, name);
     scope.postMessage(false);
-  } finally {
-    await dir?.removeEntry(name).catch(() => undefined);
   }
 })();
+
+/** Gone before the verdict: once the app hears it, OPFS holds nothing but downloads. */
+async function removeScratch(dir: FileSystemDirectoryHandle | undefined, name: string): Promise<void> {
+  // nothing to remove when the file was never created
+  await dir?.removeEntry(name).catch(() => undefined);
+}

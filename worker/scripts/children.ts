@@ -12,6 +12,18 @@ const tool = (path: string) => [process.execPath, join(ROOT, 'node_modules', pat
 export const WRANGLER = tool('wrangler/bin/wrangler.js');
 export const VITE = tool('vite/bin/vite.js');
 
+/**
+ * Building the PWA as users get it: React's production build whatever NODE_ENV the caller has. Vite
+ * keeps a NODE_ENV it finds, and under vitest that is "test": the app shipped React's development build,
+ * whose StrictMode runs every effect twice (that is how files handed over from the share sheet got lost
+ * in test runs that built through `npm run deploy -- --dry-run`).
+ */
+export const PWA_BUILD = {
+  cmd: VITE,
+  args: ['build', '--config', join(ROOT, 'pwa/vite.config.ts')],
+  env: { NODE_ENV: 'production' },
+} as const;
+
 /** wrangler must not phone home from a laptop on a LAN: no metrics, no Request.cf download. */
 export const QUIET_ENV: Record<string, string> = {
   WRANGLER_SEND_METRICS: 'false',

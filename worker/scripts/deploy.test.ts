@@ -86,9 +86,19 @@ interface WranglerToml {
 
 describe('npm run deploy', () => {
   it('bundles the Worker in a dry run: Durable Object classes exported, bindings exactly the Env of the code', () => {
-    const run = deploy(['--dry-run', '--outdir', outdir]);
+    // a shell (or vitest, which sets "test") with another NODE_ENV still ships the production build
+    const run = deploy(['--dry-run', '--outdir', outdir], { NODE_ENV: 'development' });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain('--dry-run: exiting now.');
+    // React's production build: the development one prints this and runs StrictMode's effects twice
+    const entry = /<script type="module"[^>]* src="\/([^"]+)"/.exec(
+      readFileSync(join(root, 'pwa/dist/index.html'), 'utf8'),
+    )?.[1];
+    expect(entry).toMatch(/^assets\/index-.+\.js$/);
+    const devBuild = readFileSync(join(root, 'pwa/dist', entry!), 'utf8').includes(
+      'react.dev/link/react-devtools',
+    );
+    expect(devBuild, "the app's entry script is React's development build").toBe(false);
 
     const bundle = readFileSync(join(outdir, 'index.js'), 'utf8');
     const exported = /export \{([^}]*)\};?\s*(\/\/# sourceMappingURL=.*)?\s*$/.exec(bundle)?.[1] ?? '';

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'smol-toml';
-import { exited, QUIET_ENV, ROOT, spawnTool, VITE, WRANGLER } from './children.ts';
+import { exited, PWA_BUILD, QUIET_ENV, ROOT, spawnTool, WRANGLER } from './children.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,11 +29,16 @@ interface Ran {
 }
 
 /** Runs a tool, showing its output unless `quiet`; answers its exit code and what it printed. */
-async function run(cmd: readonly [string, string], args: string[], quiet = false): Promise<Ran> {
+async function run(
+  cmd: readonly [string, string],
+  args: readonly string[],
+  quiet = false,
+  extraEnv = {},
+): Promise<Ran> {
   const lines: string[] = [];
   // wrangler may ask (registering a workers.dev subdomain, confirming migrations): let it ask the person
-  const child = spawnTool(cmd, args, {
-    env,
+  const child = spawnTool(cmd, [...args], {
+    env: { ...env, ...extraEnv },
     echo: !quiet,
     interactive: !quiet,
     onLine: (l) => lines.push(l),
@@ -46,13 +51,18 @@ function stop(message: string, code = 1): never {
   process.exit(code);
 }
 
-async function must(what: string, cmd: readonly [string, string], args: string[]): Promise<void> {
+async function must(
+  what: string,
+  cmd: readonly [string, string],
+  args: readonly string[],
+  extraEnv = {},
+): Promise<void> {
   console.log(`\n→ ${what}`);
-  const { code } = await run(cmd, args);
+  const { code } = await run(cmd, args, false, extraEnv);
   if (code !== 0) stop(`${what} failed (exit ${code}).`, code);
 }
 
-const build = () => must('Building the PWA', VITE, ['build', '--config', join(ROOT, 'pwa/vite.config.ts')]);
+const build = () => must('Building the PWA', PWA_BUILD.cmd, PWA_BUILD.args, PWA_BUILD.env);
 
 if (values['dry-run']) {
   await build();

@@ -24,7 +24,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { isPermittedIp, lanAddresses, permittedDnsNames, serverNames, shortHostname } from './addresses.ts';
 import { renderBanner } from './banner.ts';
-import { exited, QUIET_ENV, ROOT, signalGroup, spawnTool, VITE, WRANGLER } from './children.ts';
+import { exited, PWA_BUILD, QUIET_ENV, ROOT, signalGroup, spawnTool, WRANGLER } from './children.ts';
 import { type Front, startFront } from './front.ts';
 import { ensureStateDir, resetState, startLogPath } from './localState.ts';
 import { ensureTls } from './tls.ts';
@@ -136,8 +136,8 @@ function fail(what: string, code: number): never {
   process.exit(code || 1);
 }
 
-async function step(what: string, cmd: readonly [string, string], args: string[]) {
-  child = spawnTool(cmd, args, { env, onLine: output, echo: verbose });
+async function step(what: string, cmd: readonly [string, string], args: readonly string[], extraEnv = {}) {
+  child = spawnTool(cmd, [...args], { env: { ...env, ...extraEnv }, onLine: output, echo: verbose });
   const code = await exited(child);
   if (stopping) return;
   if (code !== 0) fail(what, code);
@@ -200,8 +200,7 @@ try {
 
 // ---- build, migrations, wrangler ----
 
-if (!values['no-build'])
-  await step('building the PWA', VITE, ['build', '--config', join(ROOT, 'pwa/vite.config.ts')]);
+if (!values['no-build']) await step('building the PWA', PWA_BUILD.cmd, PWA_BUILD.args, PWA_BUILD.env);
 if (!existsSync(join(ROOT, 'pwa/dist/index.html'))) {
   // --no-build with nothing built yet: serve a note rather than refuse to start
   mkdirSync(join(ROOT, 'pwa/dist'), { recursive: true });

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { RoomSync } from '../../net/roomSync.ts';
 import { ShareUploader } from '../../net/shareUploader.ts';
-import { takeFilesFor } from '../handoff.ts';
+import { filesFor, settleFiles } from '../handoff.ts';
 import { inviteFromHash } from '../router.ts';
 import { useSession } from './useSession.ts';
 
@@ -27,9 +27,16 @@ export function useRoom(roomId: string, lobby = false): RoomControllers | null {
     const uploader = new ShareUploader(roomId, session, (signal) => sync.whenJoined(signal), sync.sharedHere);
     sync.start();
     setRoom({ sync, uploader });
-    const handed = takeFilesFor(roomId);
-    if (handed.length > 0) void uploader.add(handed);
+    // files handed over from another screen are settled only by a room screen that is still shown once
+    // it has dealt with them; one torn down before (StrictMode's double effect) leaves them to the next
+    let shown = true;
+    const handed = filesFor(roomId);
+    if (handed.length > 0)
+      void uploader.add(handed).then(() => {
+        if (shown) settleFiles(handed);
+      });
     return () => {
+      shown = false;
       sync.stop();
       uploader.dispose();
     };

@@ -47,6 +47,8 @@ export default defineConfig({
       },
     }),
   ],
+  // test builds only (`MESHDROP_TEST_BUILD=1`, set by e2e/pwa/support.ts): the journeys' hooks on `window`
+  define: { __MESHDROP_TEST_HOOKS__: JSON.stringify(process.env.MESHDROP_TEST_BUILD === '1') },
   worker: { format: 'es' },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
 });

@@ -2,6 +2,7 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  define: { __MESHDROP_TEST_HOOKS__: 'false' },
   test: {
     name: 'pwa',
     root: new URL('.', import.meta.url).pathname,

@@ -21,9 +21,16 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** The tracker serves pwa/dist as it is (--no-build): rebuild it when any PWA source is newer. */
+/** Marks pwa/dist as a test build: `npm start` or `npm run build` replace it with one without the hooks. */
+const TEST_BUILD_MARK = join(DIST, '.test-build');
+
+/**
+ * The tracker serves pwa/dist as it is (--no-build): rebuild it when any PWA source is newer, or when the
+ * build there is not a test build (the journeys reach the engine through hooks only test builds have).
+ */
 export function ensureBuilt(): void {
-  const built = existsSync(join(DIST, 'sw.js')) ? statSync(join(DIST, 'index.html')).mtimeMs : 0;
+  const built =
+    existsSync(join(DIST, 'sw.js')) && existsSync(TEST_BUILD_MARK) ? statSync(TEST_BUILD_MARK).mtimeMs : 0;
   const sources = ['pwa/src', 'pwa/public', 'pwa/index.html', 'pwa/vite.config.ts', 'worker/protocol'].map(
     (p) => newestMtime(join(REPO, p)),
   );
@@ -34,10 +41,11 @@ export function ensureBuilt(): void {
     {
       cwd: REPO,
       // vitest sets NODE_ENV=test, which would give React's development build
-      env: { ...process.env, NODE_ENV: 'production' },
+      env: { ...process.env, NODE_ENV: 'production', MESHDROP_TEST_BUILD: '1' },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
+  writeFileSync(TEST_BUILD_MARK, 'built with MESHDROP_TEST_BUILD=1 (test hooks on window)\n');
 }
 
 /** The built hash worker's URL path, for measuring hashing speed with exactly what the app runs. */

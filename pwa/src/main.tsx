@@ -4,7 +4,6 @@ import { App } from './app/App.tsx';
 import { SessionContext } from './app/hooks/useSession.ts';
 import { landOnLobby } from './app/landing.ts';
 import { Session } from './net/session.ts';
-import { startTransfers } from './net/transfers.ts';
 import { probeOpfs } from './transfer/opfsProbe.ts';
 import './app/styles/base.css';
 import './app/styles/layout.css';
@@ -14,7 +13,6 @@ import './app/styles/files.css';
 
 const session = new Session();
 session.start();
-startTransfers(session);
 landOnLobby(session);
 // downloads use OPFS only once a worker has shown it can write there (IndexedDB until then)
 void probeOpfs();
@@ -26,3 +24,5 @@ createRoot(document.getElementById('root')!).render(
     </SessionContext>
   </StrictMode>,
 );
+// after the first screen: the engine serves this device's files and brings back paused downloads
+session.transfers.start().catch(() => undefined); // it logged why; the first download retries

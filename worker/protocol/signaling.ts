@@ -3,11 +3,7 @@
 import { z } from 'zod';
 import { ID_PATTERN } from './ids.ts';
 
-/** The only `key` the relay accepts (the peerjs client's default). */
-export const PEERJS_KEY = 'peerjs';
-
-/** The client's keep-alive, answered with the same text without waking the relay object. */
-export const HEARTBEAT = '{"type":"HEARTBEAT"}';
+export { HEARTBEAT, PEERJS_KEY } from './signalingKeys.ts';
 
 export const SIGNALING_LIMITS = {
   /** Largest text frame a client may send, in UTF-8 bytes. */
@@ -41,7 +37,6 @@ export const SIGNALING_LIMITS = {
 
 /** Message types a client may send; anything else closes its socket. */
 export const CLIENT_TYPES = ['HEARTBEAT', 'OFFER', 'ANSWER', 'CANDIDATE'] as const;
-export type ClientType = (typeof CLIENT_TYPES)[number];
 
 const relayed = (type: 'OFFER' | 'ANSWER' | 'CANDIDATE') =>
   // loose: the client may send a `src` (ignored, the server sets it) or future fields (dropped). `dst` is
@@ -61,7 +56,6 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   relayed('ANSWER'),
   relayed('CANDIDATE'),
 ]);
-export type ClientFrame = z.output<typeof clientFrameSchema>;
 
 export type RelayType = 'OFFER' | 'ANSWER' | 'CANDIDATE';
 

@@ -1,8 +1,8 @@
 // Downloads of this room: progress with bytes, speed and time left; cancel and retry; save and open.
-import { transferEngine } from '../net/transfers.ts';
 import { formatEta, formatSize, formatSpeed } from '../state/format.ts';
 import type { DownloadItem } from '../transfer/engine.ts';
 import { ConnectionPathNote } from './ConnectionPathNote.tsx';
+import { useSession } from './hooks/useSession.ts';
 import { useDownloads } from './hooks/useTransfers.ts';
 import { notify } from './notify.ts';
 import { canSaveAs, isViewable, openBlob, saveBlob, saveBlobAs } from './saveFile.ts';
@@ -38,7 +38,7 @@ function DownloadRow({ item }: { item: DownloadItem }) {
   // verified and stored, but handed over a moment later: show "finishing" until Save can work
   const state = status.state === 'done' && !item.blob ? 'finishing' : status.state;
   const running = state === 'connecting' || state === 'downloading' || state === 'finishing';
-  const engine = transferEngine();
+  const { transfers } = useSession();
   return (
     <li className="download-row" data-download={item.contentId} data-state={state}>
       <div className="download-head">
@@ -70,7 +70,7 @@ function DownloadRow({ item }: { item: DownloadItem }) {
         {running && (
           <button
             type="button"
-            onClick={() => engine.cancel(item.contentId)}
+            onClick={() => transfers.withEngine((e) => e.cancel(item.contentId))}
             aria-label={`Cancel download of ${file.name}`}
           >
             Cancel
@@ -81,14 +81,14 @@ function DownloadRow({ item }: { item: DownloadItem }) {
             <button
               type="button"
               className="primary"
-              onClick={() => engine.retry(item.contentId)}
+              onClick={() => transfers.withEngine((e) => e.retry(item.contentId))}
               aria-label={`${state === 'paused' ? 'Resume' : 'Retry'} ${file.name}`}
             >
               {state === 'paused' ? 'Resume' : 'Retry'}
             </button>
             <button
               type="button"
-              onClick={() => engine.dismiss(item.contentId)}
+              onClick={() => transfers.withEngine((e) => e.dismiss(item.contentId))}
               aria-label={`Dismiss ${file.name}`}
             >
               Dismiss

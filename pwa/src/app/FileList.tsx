@@ -3,7 +3,6 @@ import { useState } from 'react';
 import type { RoomFile } from '../../../worker/protocol/api.ts';
 import { stopSharing } from '../net/stopSharing.ts';
 import type { CatalogState } from '../state/catalog.ts';
-import type { DownloadHandler } from './download.ts';
 import { FileRow } from './FileRow.tsx';
 import { FileToolbar } from './FileToolbar.tsx';
 import { useCatalogView } from './hooks/useCatalogView.ts';
@@ -21,7 +20,7 @@ interface Props {
   me: string | null;
   roomId: string;
   /** Absent where this browser cannot download (no WebRTC): the list then says so, once. */
-  onDownload?: DownloadHandler;
+  onDownload?: (file: RoomFile) => void;
 }
 
 export function FileList({ state, waiting, me, roomId, onDownload }: Props) {

@@ -2,7 +2,6 @@
 // Names from other devices are React text only: never markup, never a URL or a path.
 import type { RoomFile } from '../../../worker/protocol/api.ts';
 import { fileKind, formatRelative, formatSize } from '../state/format.ts';
-import type { DownloadHandler } from './download.ts';
 import { FileIcon } from './FileIcon.tsx';
 
 interface Props {
@@ -10,7 +9,7 @@ interface Props {
   me: string | null;
   now: number;
   /** Absent where this browser cannot download: no button that would fail. */
-  onDownload?: DownloadHandler;
+  onDownload?: (file: RoomFile) => void;
   onStop: (file: RoomFile) => void;
 }
 

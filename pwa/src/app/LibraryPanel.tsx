@@ -1,11 +1,11 @@
 // Files downloaded to this device: kept in the app's storage, offered back to their room while the app
 // is open, saved or opened from here, deleted when no longer wanted. Shows storage used and quota.
 import { useEffect, useState } from 'react';
-import { libraryVersion } from '../net/transfers.ts';
 import { formatRelative, formatSize } from '../state/format.ts';
 import { type LibraryEntry, listLibrary, openLibraryFile, removeFromLibrary } from '../transfer/library.ts';
 import { FileButtons } from './DownloadsPanel.tsx';
 import { useObservable } from './hooks/useObservable.ts';
+import { useSession } from './hooks/useSession.ts';
 import { notify } from './notify.ts';
 
 interface Storage {
@@ -15,6 +15,7 @@ interface Storage {
 }
 
 export function LibraryPanel() {
+  const { libraryVersion } = useSession().transfers;
   const version = useObservable(libraryVersion);
   const [entries, setEntries] = useState<{ entry: LibraryEntry; blob: Blob | null }[] | null>(null);
   const [storage, setStorage] = useState<Storage | null>(null);

@@ -1,13 +1,11 @@
 // A room: who is here, how to invite, adding files, and the catalog kept current by the live socket.
 
 import { useEffect } from 'react';
-import { transferEngine } from '../net/transfers.ts';
 import { hasWebRtc } from '../net/webrtc.ts';
 import { roomFiles } from '../state/roomFiles.ts';
 import { AddFiles } from './AddFiles.tsx';
 import { DownloadsPanel } from './DownloadsPanel.tsx';
 import { DropZone } from './DropZone.tsx';
-import { downloadFile } from './download.ts';
 import { FileList } from './FileList.tsx';
 import { useObservable } from './hooks/useObservable.ts';
 import type { RoomControllers } from './hooks/useRoom.ts';
@@ -50,8 +48,10 @@ function RoomView({ roomId, room, lobby }: { roomId: string; room: RoomControlle
   const me = useObservable(session.identity)?.peerId ?? null;
   // a source that comes online (or a new one) joins downloads that are waiting or running
   useEffect(() => {
-    for (const file of roomFiles(catalog)) transferEngine().sourcesChanged(file);
-  }, [catalog]);
+    session.transfers.withEngine((engine) => {
+      for (const file of roomFiles(catalog)) engine.sourcesChanged(file);
+    });
+  }, [catalog, session]);
 
   const refused = REFUSED[join as keyof typeof REFUSED];
   if (refused) {
@@ -96,7 +96,7 @@ function RoomView({ roomId, room, lobby }: { roomId: string; room: RoomControlle
             waiting={join === 'waiting'}
             me={me}
             roomId={roomId}
-            onDownload={transfers ? (file) => downloadFile(file, roomId) : undefined}
+            onDownload={transfers ? (file) => session.transfers.download(file, roomId) : undefined}
           />
         </div>
       </div>

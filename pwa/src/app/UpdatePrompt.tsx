@@ -1,12 +1,13 @@
 // Registers the service worker (secure contexts only) and offers a new version when one is waiting
 // (updates.ts decides what counts as one). It never reloads while a transfer runs: the reload waits until
-// isTransferActive() turns false.
+// the session's transfers are idle.
 
 import { useEffect, useState } from 'react';
-import { isTransferActive } from './transferActivity.ts';
+import { useSession } from './hooks/useSession.ts';
 import { type UpdateWatch, watchForUpdates } from './updates.ts';
 
 export default function UpdatePrompt() {
+  const { transfers } = useSession();
   const [watch, setWatch] = useState<UpdateWatch | null>(null);
   const [offered, setOffered] = useState(false);
   const [waiting, setWaiting] = useState(false);
@@ -18,12 +19,12 @@ export default function UpdatePrompt() {
   useEffect(() => {
     if (!waiting || !watch) return;
     const tryNow = () => {
-      if (!isTransferActive()) void watch.apply();
+      if (!transfers.isActive()) void watch.apply();
     };
     tryNow();
     const timer = setInterval(tryNow, 2000);
     return () => clearInterval(timer);
-  }, [waiting, watch]);
+  }, [waiting, watch, transfers]);
 
   if (!offered) return null;
   return (

@@ -3,7 +3,7 @@
 // engine), classified from their statistics.
 import type { DataConnection } from 'peerjs';
 import { type ConnectionPath, classifyStats, type StatsEntry } from '../state/connectionPath.ts';
-import { TRANSFER_LABEL } from '../transfer/engine.ts';
+import { TRANSFER_LABEL } from '../transfer/inbound.ts';
 import type { Session } from './session.ts';
 
 function transferConnections(session: Session, remote: string): RTCPeerConnection[] {

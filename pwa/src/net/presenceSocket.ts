@@ -3,7 +3,7 @@
 // holds the signaling socket itself, speaking just enough of the PeerJS server protocol (OPEN, HEARTBEAT,
 // refusals) to be online. Offers from others are left unanswered: this device shares nothing, so nobody
 // has a reason to send one, and an offer that comes anyway times out on the other side.
-import { HEARTBEAT, PEERJS_KEY } from '../../../worker/protocol/signaling.ts';
+import { HEARTBEAT, PEERJS_KEY } from '../../../worker/protocol/signalingKeys.ts';
 
 export type PresenceOutcome = 'dropped' | 'taken' | 'failed';
 

@@ -20,7 +20,6 @@ import { onBrowserOnline } from './online.ts';
 import { rememberInvite, storedInvite, summarizeRoom, touchRoom } from './recentRooms.ts';
 import type { Session } from './session.ts';
 import type { RegisteredShare } from './shareUploader.ts';
-import { roomEventForTransfers } from './transfers.ts';
 
 export type JoinState =
   | 'joining'
@@ -173,7 +172,7 @@ export class RoomSync {
         // membership changes also reach the transfer engine's access check (it serves members only)
         if (frame.kind === 'hello') void this.refreshOwner();
         else {
-          roomEventForTransfers(this.roomId, frame.event);
+          this.session.transfers.roomEvent(this.roomId, frame.event);
           this.onRoomEvent(frame.event);
         }
         this.dispatch(

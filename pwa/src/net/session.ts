@@ -1,7 +1,6 @@
 // Everything that lives as long as the page, whatever screen is shown: the tracker client, this device's
 // identity (registered on first run, retried until the tracker answers), the signaling connection that
 // makes the device "online", and the hashing queue.
-import { Peer } from 'peerjs';
 import type { ConfigResponse } from '../../../worker/protocol/api.ts';
 import { LIMITS } from '../../../worker/protocol/limits.ts';
 import { cleanText } from '../../../worker/protocol/text.ts';
@@ -15,6 +14,7 @@ import { Observable } from './observable.ts';
 import { onBrowserOnline } from './online.ts';
 import { reconcileShares } from './rememberedShares.ts';
 import { SignalingClient } from './signaling.ts';
+import { Transfers } from './transfers.ts';
 import { hasWebRtc } from './webrtc.ts';
 
 export class Session {
@@ -22,6 +22,8 @@ export class Session {
   readonly identity = new Observable<Identity | null>(null);
   readonly signaling = new Observable<SignalingClient | null>(null);
   readonly hashQueue = new HashQueue();
+  /** The transfer engine, loaded once the page is up (see transfers.ts). */
+  readonly transfers: Transfers = new Transfers(this);
   private config: ConfigResponse | undefined;
   private readonly retrier = new Retrier({ baseMs: 1000, maxMs: 30_000 });
   private reconciled = false;
@@ -75,7 +77,9 @@ export class Session {
       peerId: identity.peerId,
       getTicket: this.getTicket,
       getIceServers: async () => (await this.getConfig()).iceServers,
-      createPeer: (id, options) => new Peer(id, options),
+      // peerjs (with its WebRTC shims) is a third of the app's code: loaded once signaling starts, not
+      // before the first screen
+      createPeer: async (id, options) => new (await import('peerjs')).Peer(id, options),
       beforeConnect: async () => {
         this.activeTab = true;
         await this.reconcile();

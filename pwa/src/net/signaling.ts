@@ -4,6 +4,7 @@
 // re-attach its handlers to each new one. The same client keeps the command-line peer (cli/) connected in
 // Node, which brings its own way of loading peerjs and names the tracker's address.
 import type { Peer, PeerOptions } from 'peerjs';
+import { PEERJS_KEY } from '../../../worker/protocol/signalingKeys.ts';
 import { Retrier } from './backoff.ts';
 import { Observable } from './observable.ts';
 import { onBrowserOnline } from './online.ts';
@@ -22,8 +23,8 @@ export interface SignalingOptions {
    * the place for work that only the device's active tab may do.
    */
   beforeConnect?: () => Promise<void>;
-  /** Makes each Peer (the page passes peerjs's constructor; Node loads peerjs differently). */
-  createPeer: (id: string, options: PeerOptions) => Peer;
+  /** Makes each Peer (the page loads peerjs on first use; Node loads peerjs differently). */
+  createPeer: (id: string, options: PeerOptions) => Peer | Promise<Peer>;
   /** Where the relay is: the page's own origin unless given. */
   server?: { host: string; port: number; secure: boolean };
   /** The tab agreement where Web Locks are missing: the browser's by default, null for none (tests). */
@@ -137,18 +138,26 @@ export class SignalingClient {
    * on the SAME Peer: destroying it would also close every data connection, and with them any transfer
    * in progress, which needs no tracker once it runs.
    */
-  private connectOnce(ticket: string, iceServers: RTCIceServer[]): Promise<'dropped' | 'taken' | 'failed'> {
+  private async connectOnce(
+    ticket: string,
+    iceServers: RTCIceServer[],
+  ): Promise<'dropped' | 'taken' | 'failed'> {
     const server = this.options.server ?? pageServer();
-    const peer = this.options.createPeer(this.options.peerId, {
+    const peer = await this.options.createPeer(this.options.peerId, {
       host: server.host,
       port: server.port,
       path: '/peerjs',
-      key: 'peerjs',
+      key: PEERJS_KEY,
       token: ticket,
       secure: server.secure,
       config: { iceServers },
       debug: 0,
     });
+    // stopped while peerjs was loading
+    if (this.abort.signal.aborted) {
+      peer.destroy();
+      return 'dropped';
+    }
     return new Promise((resolve) => {
       let opened = false;
       let rejoining = false;

@@ -1,198 +1,107 @@
-// The transfer engine bound to this page's session: it serves files shared from here and files in the
-// library (each only within the rooms it is shared in, to members of those rooms), follows the signaling
-// connection's current Peer, and shares finished downloads back into their room so the downloader
-// becomes a source too.
-import type { Peer } from 'peerjs';
+// The page's transfers as the app reaches them (through the session, see hooks/useSession.ts). The engine
+// itself (PeerJS wiring, hashing, storage, the transfer protocol's schemas) is most of the app's code and
+// nothing the first screen needs: it is loaded once the page is up, and until then this handle answers
+// "nothing running" and keeps what the app asked for.
+import type { RoomFile } from '../../../worker/protocol/api.ts';
 import type { LiveEvent } from '../../../worker/protocol/live.ts';
-import { setTransferActivityProbe } from '../app/transferActivity.ts';
-import { createAuthorizer, RoomMembership } from '../transfer/access.ts';
-import { systemClock } from '../transfer/clock.ts';
-import { TransferEngine } from '../transfer/engine.ts';
-import { getFromLibrary, type LibraryEntry, listLibrary, openLibraryFile } from '../transfer/library.ts';
-import type { ServedFile } from '../transfer/server.ts';
-import { isOffline } from './api.ts';
+import type { DownloadItem, TransferEngine } from '../transfer/engine.ts';
+import type { UploadInfo } from '../transfer/server.ts';
 import { Observable } from './observable.ts';
-import { roomMembersFrom } from './roomMembers.ts';
+import type { PageTransfers } from './pageTransfers.ts';
 import type { Session } from './session.ts';
-import { sharedFiles } from './sharedFiles.ts';
-import { hasWebRtc } from './webrtc.ts';
 
-let engine: TransferEngine | null = null;
-/** Bumps whenever the library changes (a download finished, a file was deleted). */
-export const libraryVersion = new Observable(0);
+const NO_DOWNLOADS: DownloadItem[] = [];
+const NO_UPLOADS: UploadInfo[] = [];
 
-export function transferEngine(): TransferEngine {
-  if (!engine) throw new Error('transfers not started');
-  return engine;
-}
+export class Transfers {
+  /** Bumps whenever the library changes (a download finished, a file was deleted). */
+  readonly libraryVersion = new Observable(0);
+  private readonly loaded = new Observable<PageTransfers | null>(null);
+  private loading: Promise<PageTransfers> | null = null;
 
-export function startTransfers(session: Session): TransferEngine {
-  if (engine) return engine;
-  membership = new RoomMembership(roomMembersFrom(session.api), systemClock);
-  const access = membership;
-  void refreshLibraryRooms();
-  libraryVersion.subscribe(() => void refreshLibraryRooms());
-  engine = new TransferEngine({
-    peer: currentPeer(session),
-    authorize: createAuthorizer({
-      self: () => session.identity.get()?.peerId ?? null,
-      rooms: () => {
-        const rooms = sharedFiles.allRooms();
-        for (const inLibrary of libraryRooms.values()) for (const r of inLibrary) rooms.add(r);
-        return rooms;
+  private readonly session: Session;
+
+  constructor(session: Session) {
+    this.session = session;
+  }
+
+  /** Loads and starts the engine (once): it serves this device's files and restores paused downloads. */
+  start(): Promise<PageTransfers> {
+    this.loading ??= import('./pageTransfers.ts').then(
+      (m) => {
+        const page = m.startPageTransfers(this.session, this.libraryVersion);
+        this.loaded.set(page);
+        this.engineLoaded.set(page.engine);
+        return page;
       },
-      membership: access,
-      sharedIn: (contentId) =>
-        new Set([...sharedFiles.roomsOf(contentId), ...(libraryRooms.get(contentId) ?? [])]),
-      open: servedFile,
-    }),
-    onFinished: (entry) => {
-      addLibraryRoom(entry);
-      // the library now holds something worth keeping: ask the browser not to evict it under pressure
-      void navigator.storage?.persist?.().catch(() => false);
-      libraryVersion.update((v) => v + 1);
-      void shareBack(session, [entry]);
-      notifyFinished(entry.name);
-    },
-  });
-  // downloads a reload or a crash interrupted come back paused, with a Resume button
-  void engine.restore();
-  setTransferActivityProbe(() => engine?.isActive() ?? false);
-  // a handle for diagnostics and the browser journeys (counts of rejected chunks, progress)
-  (globalThis as { __meshdrop?: unknown }).__meshdrop = { engine };
-  // once this device can talk to the tracker, its library files are offered again in their rooms
-  let offered = false;
-  const offerLibrary = () => {
-    // a browser without WebRTC cannot serve them: it must not be listed as a source
-    if (offered || !hasWebRtc() || !session.identity.get() || session.api.reachability.get() !== 'reachable')
-      return;
-    offered = true;
-    void listLibrary()
-      .then((entries) => shareBack(session, entries))
-      .catch(() => {
-        offered = false;
-      });
-  };
-  session.identity.subscribe(offerLibrary);
-  session.api.reachability.subscribe(offerLibrary);
-  session.api.reachability.subscribe(() => {
-    if (session.api.reachability.get() === 'reachable' && unshared.size > 0)
-      void shareBack(session, [...unshared.values()]);
-  });
-  offerLibrary();
-  return engine;
-}
-
-/** The Peer of whichever signaling client is current, as one watchable value. */
-function currentPeer(session: Session) {
-  const peer = new Observable<Peer | null>(null);
-  let unsubscribe = () => {};
-  const follow = () => {
-    unsubscribe();
-    const client = session.signaling.get();
-    if (!client) {
-      peer.set(null);
-      return;
-    }
-    unsubscribe = client.peer.subscribe(() => peer.set(client.peer.get()));
-    peer.set(client.peer.get());
-  };
-  session.signaling.subscribe(follow);
-  follow();
-  return peer;
-}
-
-/** Rooms each library file is offered in (its download's room), kept in memory so a check costs the same
- * for every content id. */
-let libraryRooms = new Map<string, Set<string>>();
-
-function addLibraryRoom(entry: Pick<LibraryEntry, 'contentId' | 'roomId'>) {
-  const rooms = libraryRooms.get(entry.contentId) ?? new Set<string>();
-  rooms.add(entry.roomId);
-  libraryRooms.set(entry.contentId, rooms);
-}
-
-async function refreshLibraryRooms(): Promise<void> {
-  const entries = await listLibrary().catch(() => null);
-  if (!entries) return;
-  libraryRooms = new Map();
-  for (const e of entries) addLibraryRoom(e);
-}
-
-let membership: RoomMembership | null = null;
-
-async function servedFile(contentId: string): Promise<ServedFile | null> {
-  const shared = sharedFiles.get(contentId);
-  if (shared) return { ...shared.hash, blob: shared.file, name: shared.file.name };
-  const entry = await getFromLibrary(contentId);
-  if (!entry) return null;
-  return {
-    contentId,
-    size: entry.size,
-    chunkSize: entry.chunkSize,
-    chunkHashes: entry.chunkHashes,
-    blob: await openLibraryFile(entry),
-    name: entry.name,
-  };
-}
-
-/**
- * A live room event (from the room this page follows): membership changes reach the access check at
- * once, and a member who left loses the transfers it had running from here.
- */
-export function roomEventForTransfers(roomId: string, event: LiveEvent): void {
-  if (event.type === 'member-left') {
-    membership?.memberLeft(roomId, event.peerId);
-    engine?.revoke(event.peerId, roomId);
-  } else if (event.type === 'member-joined') {
-    membership?.memberJoined(roomId, event.member.peerId);
+      (error: unknown) => {
+        // not fetched (offline before the service worker had it, or a deploy replaced it): the next
+        // download tries again
+        this.loading = null;
+        console.error('the transfer engine could not be loaded', error);
+        throw error;
+      },
+    );
+    return this.loading;
   }
-}
 
-/** Library files the tracker could not be told about (it was away): offered again when it is back. */
-const unshared = new Map<string, LibraryEntry>();
+  /** The engine once loaded, as a watchable value (null until then). */
+  readonly engineLoaded = new Observable<TransferEngine | null>(null);
 
-/** Registers library files as shares in their rooms (idempotent on the tracker), grouped per room. */
-async function shareBack(session: Session, entries: LibraryEntry[]): Promise<void> {
-  const byRoom = new Map<string, LibraryEntry[]>();
-  for (const e of entries) byRoom.set(e.roomId, [...(byRoom.get(e.roomId) ?? []), e]);
-  for (const [roomId, list] of byRoom) {
-    for (let i = 0; i < list.length; i += 100) {
-      const batch = list.slice(i, i + 100);
-      const files = batch.map((e) => ({
-        contentId: e.contentId,
-        size: e.size,
-        name: e.name,
-        type: e.type,
-        chunkSize: e.chunkSize,
-        ...(e.path ? { path: e.path } : {}),
-      }));
-      await session.api.createShares(roomId, files).then(
-        () => {
-          for (const e of batch) unshared.delete(e.contentId);
-        },
-        (error: unknown) => {
-          // refused (no longer a member...): nothing to retry; unreachable: when it is back
-          for (const e of batch) {
-            if (isOffline(error)) unshared.set(e.contentId, e);
-            else unshared.delete(e.contentId);
-          }
-        },
+  subscribe = (listener: () => void): (() => void) => {
+    let offEngine = () => {};
+    const follow = () => {
+      offEngine();
+      offEngine = this.engineLoaded.get()?.subscribe(listener) ?? (() => {});
+    };
+    const offLoaded = this.engineLoaded.subscribe(() => {
+      follow();
+      listener();
+    });
+    follow();
+    return () => {
+      offLoaded();
+      offEngine();
+    };
+  };
+
+  downloads = (): DownloadItem[] => this.engineLoaded.get()?.downloads() ?? NO_DOWNLOADS;
+  uploads = (): UploadInfo[] => this.engineLoaded.get()?.uploads() ?? NO_UPLOADS;
+
+  /** Whether reloading now would interrupt a transfer (nothing runs before the engine is loaded). */
+  isActive(): boolean {
+    return this.engineLoaded.get()?.isActive() ?? false;
+  }
+
+  /** Runs `use` with the engine, at once when it is loaded, else once it is (in the order asked). */
+  withEngine(use: (engine: TransferEngine) => void): void {
+    const engine = this.engineLoaded.get();
+    if (engine) use(engine);
+    else
+      this.start().then(
+        (page) => use(page.engine),
+        () => undefined, // start() said why; the action is dropped, the next one loads again
       );
-    }
   }
-}
 
-/** A system notification when a download finishes while the page is in the background. */
-function notifyFinished(name: string) {
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || !document.hidden)
-    return;
-  new Notification('Download finished', { body: name, icon: '/icons/icon-192.png', tag: `meshdrop-${name}` });
+  download(file: RoomFile, roomId: string): void {
+    askNotificationPermission();
+    this.withEngine((engine) => engine.download(file, roomId));
+  }
+
+  /**
+   * A live room event (from the room this page follows). Before the engine is loaded nothing runs that a
+   * departure could revoke, and membership is read fresh from the tracker when it starts.
+   */
+  roomEvent(roomId: string, event: LiveEvent): void {
+    this.loaded.get()?.roomEvent(roomId, event);
+  }
 }
 
 /** Asked on the first download (a user gesture), so the background notification can be shown later. */
-export function askNotificationPermission(): void {
+function askNotificationPermission(): void {
   if (typeof Notification !== 'undefined' && Notification.permission === 'default') {
+    // denied or dismissed: finished downloads are still shown on the page, just without a notification
     void Notification.requestPermission().catch(() => undefined);
   }
 }

@@ -37,6 +37,8 @@ export interface EngineDeps {
   storage?: DownloadStorage;
   /** Opens a transfer channel to a source (PeerJS by default; tests pass in-memory channels). */
   connect?: (peerId: string) => Promise<Channel>;
+  /** Test builds only: sees (and may change) every chunk served (the hostile-source journeys). */
+  tamper?: (contentId: string, index: number, bytes: Uint8Array, offset: number) => Uint8Array;
 }
 
 export interface DownloadItem {
@@ -84,13 +86,7 @@ export class TransferEngine {
         this.uploadList = [u, ...this.uploadList.filter((x) => x.key !== u.key)].slice(0, 50);
         this.emitUploads(!u.active || u.bytesSent === 0);
       },
-      // inert unless a test installs it: the hostile-source journey flips a bit through this seam
-      tamper: (id, index, bytes, offset) =>
-        (
-          globalThis as {
-            __meshdropTamper?: (id: string, i: number, b: Uint8Array, offset: number) => Uint8Array;
-          }
-        ).__meshdropTamper?.(id, index, bytes, offset) ?? bytes,
+      ...(deps.tamper ? { tamper: deps.tamper } : {}),
     });
     this.guard = new InboundGuard(this.clock, (conn) => {
       const c = conn as DataConnection;

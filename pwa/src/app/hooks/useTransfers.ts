@@ -1,14 +1,14 @@
 import { useSyncExternalStore } from 'react';
-import { transferEngine } from '../../net/transfers.ts';
 import type { DownloadItem } from '../../transfer/engine.ts';
 import type { UploadInfo } from '../../transfer/server.ts';
+import { useSession } from './useSession.ts';
 
 export function useDownloads(): DownloadItem[] {
-  const engine = transferEngine();
-  return useSyncExternalStore(engine.subscribe, engine.downloads, engine.downloads);
+  const { transfers } = useSession();
+  return useSyncExternalStore(transfers.subscribe, transfers.downloads, transfers.downloads);
 }
 
 export function useUploads(): UploadInfo[] {
-  const engine = transferEngine();
-  return useSyncExternalStore(engine.subscribe, engine.uploads, engine.uploads);
+  const { transfers } = useSession();
+  return useSyncExternalStore(transfers.subscribe, transfers.uploads, transfers.uploads);
 }

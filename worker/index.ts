@@ -17,62 +17,53 @@ export { RoomHub } from './rooms/RoomHub.ts';
 export { PeerSocket } from './signaling/PeerSocket.ts';
 
 type Args = [Env, ExecutionContext];
+type Handler = (request: IRequest, ...args: Args) => unknown;
+type Methods = Partial<Record<'GET' | 'POST' | 'PATCH' | 'DELETE', Handler>>;
 
-const methodNotAllowed = (request: IRequest) =>
-  errorJson(
-    405,
-    'method_not_allowed',
-    `${request.method} is not supported on ${new URL(request.url).pathname}.`,
-  );
+/** path -> its handlers by method; any other method on a known path is a 405 naming the ones it has */
+const ROUTES: [string, Methods][] = [
+  ['/api/health', { GET: health }],
+  ['/api/config', { GET: getConfig }],
+  ['/api/peers', { POST: createPeer }],
+  ['/api/peers/me', { GET: getMe, PATCH: updateMe, DELETE: forgetMe }],
+  ['/api/peers/me/secret', { POST: rotateSecret }],
+  ['/api/peers/me/ticket', { POST: createTicket }],
+  ['/api/rooms', { POST: createRoom }],
+  ['/api/lobby', { POST: joinLobby }],
+  ['/api/rooms/:roomId', { GET: getRoom }],
+  ['/api/rooms/:roomId/members', { POST: joinRoom }],
+  ['/api/rooms/:roomId/members/me', { DELETE: leaveRoom }],
+  ['/api/rooms/:roomId/members/:peerId', { DELETE: removeMemberByOwner }],
+  ['/api/rooms/:roomId/invite', { POST: rotateInvite }],
+  ['/api/rooms/:roomId/shares', { POST: createShares }],
+  ['/api/rooms/:roomId/shares/:shareId', { DELETE: removeShare }],
+  ['/api/rooms/:roomId/files', { GET: listRoomFiles }],
+  ['/api/rooms/:roomId/live', { GET: connectLive }],
+  ['/peerjs/peerjs', { GET: connectSignaling }],
+  ['/peerjs/peerjs/id', { GET: refuseIdRequest }],
+  ['/peerjs/peerjs/peers', { GET: refusePeerList }],
+];
 
 const router = AutoRouter<IRequest, Args>({
   catch: toErrorResponse,
   missing: () => errorJson(404, 'not_found', 'There is nothing at this address.'),
 });
 
-router
-  .get('/api/health', health)
-  .all('/api/health', methodNotAllowed)
-  .get('/api/config', getConfig)
-  .all('/api/config', methodNotAllowed)
-  .post('/api/peers', createPeer)
-  .all('/api/peers', methodNotAllowed)
-  .get('/api/peers/me', getMe)
-  .patch('/api/peers/me', updateMe)
-  .delete('/api/peers/me', forgetMe)
-  .all('/api/peers/me', methodNotAllowed)
-  .post('/api/peers/me/secret', rotateSecret)
-  .all('/api/peers/me/secret', methodNotAllowed)
-  .post('/api/peers/me/ticket', createTicket)
-  .all('/api/peers/me/ticket', methodNotAllowed)
-  .post('/api/rooms', createRoom)
-  .all('/api/rooms', methodNotAllowed)
-  .post('/api/lobby', joinLobby)
-  .all('/api/lobby', methodNotAllowed)
-  .get('/api/rooms/:roomId', getRoom)
-  .all('/api/rooms/:roomId', methodNotAllowed)
-  .post('/api/rooms/:roomId/members', joinRoom)
-  .all('/api/rooms/:roomId/members', methodNotAllowed)
-  .delete('/api/rooms/:roomId/members/me', leaveRoom)
-  .all('/api/rooms/:roomId/members/me', methodNotAllowed)
-  .delete('/api/rooms/:roomId/members/:peerId', removeMemberByOwner)
-  .all('/api/rooms/:roomId/members/:peerId', methodNotAllowed)
-  .post('/api/rooms/:roomId/invite', rotateInvite)
-  .all('/api/rooms/:roomId/invite', methodNotAllowed)
-  .post('/api/rooms/:roomId/shares', createShares)
-  .all('/api/rooms/:roomId/shares', methodNotAllowed)
-  .delete('/api/rooms/:roomId/shares/:shareId', removeShare)
-  .all('/api/rooms/:roomId/shares/:shareId', methodNotAllowed)
-  .get('/api/rooms/:roomId/files', listRoomFiles)
-  .all('/api/rooms/:roomId/files', methodNotAllowed)
-  .get('/api/rooms/:roomId/live', connectLive)
-  .all('/api/rooms/:roomId/live', methodNotAllowed)
-  .get('/peerjs/peerjs', connectSignaling)
-  .all('/peerjs/peerjs', methodNotAllowed)
-  .get('/peerjs/peerjs/id', refuseIdRequest)
-  .all('/peerjs/peerjs/id', methodNotAllowed)
-  .get('/peerjs/peerjs/peers', refusePeerList)
-  .all('/peerjs/peerjs/peers', methodNotAllowed);
+for (const [path, methods] of ROUTES) {
+  for (const [method, handler] of Object.entries(methods))
+    router[method.toLowerCase() as 'get'](path, handler);
+  const allow = Object.keys(methods).join(', ');
+  router.all(path, (request) =>
+    errorJson(
+      405,
+      'method_not_allowed',
+      `${request.method} is not supported on ${new URL(request.url).pathname}.`,
+      {
+        allow,
+      },
+    ),
+  );
+}
 
 export default {
   // every response, the app's assets included, carries the security headers; everything but the API and

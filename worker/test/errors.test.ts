@@ -5,15 +5,18 @@ import { call, file, newPeer, newRoom } from './helpers.ts';
 
 describe('error answers', () => {
   it('405 for a known path with another method', async () => {
-    for (const [method, path] of [
-      ['DELETE', '/api/peers'],
-      ['PUT', '/api/peers/me'],
-      ['GET', '/api/rooms'],
-      ['PATCH', `/api/rooms/${'a'.repeat(26)}/files`],
+    for (const [method, path, allow] of [
+      ['DELETE', '/api/peers', 'POST'],
+      ['PUT', '/api/peers/me', 'GET, PATCH, DELETE'],
+      ['GET', '/api/rooms', 'POST'],
+      ['PATCH', `/api/rooms/${'a'.repeat(26)}/files`, 'GET'],
+      ['POST', '/peerjs/peerjs/id', 'GET'],
     ]) {
       const res = await call(method!, path!);
       expect(res.status, `${method} ${path}`).toBe(405);
       expect(res.json.error.code).toBe('method_not_allowed');
+      // RFC 9110: a 405 says which methods the path has
+      expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
     }
   });
 

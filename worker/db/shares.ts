@@ -24,6 +24,22 @@ export interface ShareRow {
   added_at: number;
 }
 
+const SHARE_COLUMNS = [
+  'id',
+  'room_id',
+  'peer_id',
+  'content_id',
+  'size',
+  'chunk_size',
+  'name',
+  'path',
+  'type',
+  'added_at',
+] as const satisfies readonly (keyof ShareRow)[];
+
+/** A ShareRow's columns as a select list, each prefixed with `alias` (e.g. `s.`). */
+const shareColumns = (alias = ''): string => SHARE_COLUMNS.map((c) => alias + c).join(', ');
+
 /** Shares of these contents in the room whose size or chunk size disagrees with the new ones. */
 export async function findConflicts(db: D1Database, roomId: string, files: NewShare[]): Promise<string[]> {
   const wanted = JSON.stringify(files.map((f) => ({ c: f.contentId, s: f.size, k: f.chunkSize })));
@@ -50,7 +66,8 @@ export async function countSharesOf(db: D1Database, roomId: string, peerId: stri
 
 /**
  * Inserts the shares in one statement (atomic). A device has one share per content in a room: sharing a
- * content again (under any name) keeps the existing share. Returns every affected row, possibly more than
+ * content again (under any name) keeps the existing share, refreshing only its type (an update, so that
+ * RETURNING includes the row). Returns every affected row, possibly more than
  * once; ids the caller generated tell which ones are new.
  */
 export async function insertShares(
@@ -63,13 +80,13 @@ export async function insertShares(
   const rows = JSON.stringify(files);
   const { results } = await db
     .prepare(
-      `INSERT INTO shares (id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at)
+      `INSERT INTO shares (${shareColumns()})
        SELECT json_extract(value, '$.id'), ?1, ?2, json_extract(value, '$.contentId'),
               json_extract(value, '$.size'), json_extract(value, '$.chunkSize'),
               json_extract(value, '$.name'), json_extract(value, '$.path'), json_extract(value, '$.type'), ?4
          FROM json_each(?3) WHERE true
        ON CONFLICT DO UPDATE SET type = excluded.type
-       RETURNING id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at`,
+       RETURNING ${shareColumns()}`,
     )
     .bind(roomId, peerId, rows, now)
     .all<ShareRow>();
@@ -78,10 +95,7 @@ export async function insertShares(
 
 export function findShare(db: D1Database, roomId: string, shareId: string): Promise<ShareRow | null> {
   return db
-    .prepare(
-      `SELECT id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at
-         FROM shares WHERE id = ?1 AND room_id = ?2`,
-    )
+    .prepare(`SELECT ${shareColumns()} FROM shares WHERE id = ?1 AND room_id = ?2`)
     .bind(shareId, roomId)
     .first<ShareRow>();
 }
@@ -159,8 +173,7 @@ export async function listSources(
   const { results } = await db
     .prepare(
       `SELECT * FROM (
-         SELECT s.id, s.room_id, s.peer_id, s.content_id, s.size, s.chunk_size, s.name, s.path, s.type,
-                s.added_at, p.name AS peer_name, p.online_since,
+         SELECT ${shareColumns('s.')}, p.name AS peer_name, p.online_since,
                 row_number() OVER (PARTITION BY s.content_id
                                    ORDER BY p.online_since IS NULL, s.added_at, s.id) AS rn,
                 count(*) OVER (PARTITION BY s.content_id) AS total
@@ -177,10 +190,7 @@ export async function listSources(
 /** Shares a peer has in one room (used when it leaves, to announce removals). */
 export async function listSharesOfPeer(db: D1Database, roomId: string, peerId: string): Promise<ShareRow[]> {
   const { results } = await db
-    .prepare(
-      `SELECT id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at
-         FROM shares WHERE room_id = ?1 AND peer_id = ?2`,
-    )
+    .prepare(`SELECT ${shareColumns()} FROM shares WHERE room_id = ?1 AND peer_id = ?2`)
     .bind(roomId, peerId)
     .all<ShareRow>();
   return results;

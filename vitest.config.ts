@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['worker/scripts/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: ['worker/scripts/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
           testTimeout: 120_000,
         },
       },

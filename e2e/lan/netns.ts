@@ -22,10 +22,6 @@ export async function listNamespaces(): Promise<string[]> {
   return parseNamespaceList(stdout);
 }
 
-export function listNamespacesSync(): string[] {
-  return parseNamespaceList(runSync('ip', ['netns', 'list']).stdout);
-}
-
 function parseNamespaceList(stdout: string): string[] {
   // lines look like "name (id: 3)" or just "name"
   return stdout

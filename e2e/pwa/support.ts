@@ -68,10 +68,6 @@ export async function waitConnected(page: Page): Promise<void> {
   await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 20_000 });
 }
 
-export function filesHeading(page: Page): Locator {
-  return page.getByRole('heading', { name: /^Files in this room/ });
-}
-
 export async function waitFileCount(page: Page, count: number): Promise<void> {
   await page.getByRole('heading', { name: `Files in this room (${count})` }).waitFor({ timeout: 20_000 });
 }

@@ -480,7 +480,7 @@ export function mib(bytes: number): string {
   return `${(bytes / MiB).toFixed(1)} MiB`;
 }
 
-/** Milliseconds since `since`, for timing journeys. */
+/** Seconds since `since` (a Date.now() reading) as "12.3 s", for timing journeys. */
 export function elapsed(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }

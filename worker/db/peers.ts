@@ -24,13 +24,6 @@ export function findPeerBySecretHash(db: D1Database, secretHash: string): Promis
     .first<PeerRow>();
 }
 
-export function findPeer(db: D1Database, id: string): Promise<PeerRow | null> {
-  return db
-    .prepare('SELECT id, name, created_at, last_seen_at, online_since FROM peers WHERE id = ?1')
-    .bind(id)
-    .first<PeerRow>();
-}
-
 export async function touchPeer(db: D1Database, id: string, now: number) {
   await db.prepare('UPDATE peers SET last_seen_at = ?2 WHERE id = ?1').bind(id, now).run();
 }
@@ -53,16 +46,6 @@ export async function deletePeer(db: D1Database, id: string) {
 
 export async function renamePeer(db: D1Database, id: string, name: string) {
   await db.prepare('UPDATE peers SET name = ?2 WHERE id = ?1').bind(id, name).run();
-}
-
-/** Presence: `since` is the time the peer's signaling socket opened, null when it has none. */
-export async function setPeerOnline(db: D1Database, id: string, since: number | null) {
-  await db
-    .prepare(
-      'UPDATE peers SET online_since = ?2, last_seen_at = max(last_seen_at, coalesce(?2, 0)) WHERE id = ?1',
-    )
-    .bind(id, since)
-    .run();
 }
 
 /**

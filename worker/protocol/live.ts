@@ -38,8 +38,6 @@ export interface LiveHello {
   members: Member[];
 }
 
-export type LiveServerMessage = LiveHello | LiveEvent;
-
 /** The client's keep-alive; answered with LIVE_PONG without waking the room object. */
 export const LIVE_PING = '{"type":"ping"}';
 export const LIVE_PONG = '{"type":"pong"}';

@@ -1,6 +1,6 @@
 // The last known catalog of each room, so a room opens with its files even with no network.
 import type { CatalogSnapshot } from '../state/catalog.ts';
-import { idbDelete, idbGet, idbPut } from './idb.ts';
+import { idbGet, idbPut } from './idb.ts';
 
 export function loadCatalog(roomId: string): Promise<CatalogSnapshot | undefined> {
   return idbGet<CatalogSnapshot>('catalogs', roomId);
@@ -8,8 +8,4 @@ export function loadCatalog(roomId: string): Promise<CatalogSnapshot | undefined
 
 export function saveCatalog(snapshot: CatalogSnapshot): Promise<void> {
   return idbPut('catalogs', snapshot);
-}
-
-export function deleteCatalog(roomId: string): Promise<void> {
-  return idbDelete('catalogs', roomId);
 }

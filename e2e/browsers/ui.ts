@@ -41,16 +41,23 @@ export function uiOf(device: LanDevice): Ui {
   return playwrightUi(device as Device);
 }
 
-function playwrightUi(device: Device): Ui {
-  const page = (): PlaywrightPage => device.page;
+/** goto and reload, which Playwright's and Puppeteer's pages spell alike. */
+function navigation(page: () => { goto(url: string): Promise<unknown>; reload(): Promise<unknown> }) {
   return {
-    device,
-    goto: async (url) => {
+    goto: async (url: string) => {
       await page().goto(url);
     },
     reload: async () => {
       await page().reload();
     },
+  };
+}
+
+function playwrightUi(device: Device): Ui {
+  const page = (): PlaywrightPage => device.page;
+  return {
+    device,
+    ...navigation(page),
     // our arguments are plain JSON, never handles: Playwright's unboxing changes nothing
     evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) =>
       page().evaluate(fn as (arg: unknown) => R | Promise<R>, arg),
@@ -85,12 +92,7 @@ function puppeteerUi(device: FirefoxDevice): Ui {
   const page = (): PuppeteerPage => device.page;
   return {
     device,
-    goto: async (url) => {
-      await page().goto(url);
-    },
-    reload: async () => {
-      await page().reload();
-    },
+    ...navigation(page),
     evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) =>
       page().evaluate(fn as (arg: unknown) => R | Promise<R>, arg) as Promise<R>,
     click: (selector) => clickGuarded(device, selector),

@@ -7,15 +7,9 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS, MAX_BROWSERS, NS_PREFIX } from './config.ts';
 import { sleep, withTimeout } from './exec.ts';
 import type { LanDevice } from './lanDevice.ts';
+import { LinkFaults } from './linkFaults.ts';
 import type { Host } from './netns.ts';
-import {
-  cutHost,
-  limitHostRate,
-  listNamespaces,
-  namespacePids,
-  restoreHost,
-  unlimitHostRate,
-} from './netns.ts';
+import { listNamespaces, namespacePids } from './netns.ts';
 import { ensureNssDb, trustCa } from './nss.ts';
 import { isAlive, parentOf, signal } from './procs.ts';
 import { writeChromiumWrapper } from './wrapper.ts';
@@ -54,14 +48,14 @@ export interface DeviceSlot {
   releaseBrowser(device: LanDevice): void;
 }
 
-export class Device implements LanDevice {
+export class Device extends LinkFaults implements LanDevice {
   readonly kind = 'chromium' as const;
   readonly name: string;
   readonly ip: string;
   readonly ns: string;
   readonly logPath: string;
   private readonly opts: DeviceOptions;
-  private readonly slot: DeviceSlot;
+  protected readonly slot: DeviceSlot;
   private readonly profileDir: string;
   // HOME of the browser: its NSS database (~/.pki/nssdb) holds the CA it trusts
   private readonly homeDir: string;
@@ -71,6 +65,7 @@ export class Device implements LanDevice {
   private browserPid: number | undefined;
 
   constructor(name: string, slot: DeviceSlot, opts: DeviceOptions) {
+    super();
     this.name = name;
     this.slot = slot;
     this.opts = opts;
@@ -215,23 +210,6 @@ export class Device implements LanDevice {
       },
       { url, method, body, bearer },
     );
-  }
-
-  cut(): Promise<void> {
-    return cutHost(this.slot.host);
-  }
-
-  restore(): Promise<void> {
-    return restoreHost(this.slot.host);
-  }
-
-  // tc units, e.g. '8mbit', '500kbit'; applies to upload and download
-  limitRate(rate: string): Promise<void> {
-    return limitHostRate(this.slot.host, rate);
-  }
-
-  unlimit(): Promise<void> {
-    return unlimitHostRate(this.slot.host);
   }
 
   // a hard crash: SIGKILL the whole browser, no chance to flush or say goodbye

@@ -14,6 +14,6 @@ export type { CliRun } from './nodePeer.ts';
 export { NodePeer } from './nodePeer.ts';
 export { checkPrerequisites } from './prereq.ts';
 export type { TrackerCommand, TrackerCommandContext, TrackerOptions } from './tracker.ts';
-export { standinCommand, startScriptCommand, Tracker } from './tracker.ts';
+export { serverArgs, standinCommand, startScriptCommand, Tracker } from './tracker.ts';
 export type { WebKitDeviceOptions } from './webkit.ts';
 export { WebKitDevice } from './webkit.ts';

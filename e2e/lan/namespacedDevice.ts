@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { ApiResponse, DeviceSlot } from './device.ts';
 import { sweepNamespace, waitForBrowserSlot } from './device.ts';
 import type { BrowserKind, LanDevice } from './lanDevice.ts';
-import { cutHost, limitHostRate, restoreHost, unlimitHostRate } from './netns.ts';
+import { LinkFaults } from './linkFaults.ts';
 import { apiInNamespace } from './nsfetch.ts';
 
-export abstract class NamespacedDevice implements LanDevice {
+export abstract class NamespacedDevice extends LinkFaults implements LanDevice {
   abstract readonly kind: BrowserKind;
   readonly name: string;
   readonly ip: string;
@@ -20,6 +20,7 @@ export abstract class NamespacedDevice implements LanDevice {
   private readonly secureOption: boolean | undefined;
 
   constructor(name: string, slot: DeviceSlot, secure: boolean | undefined) {
+    super();
     this.name = name;
     this.slot = slot;
     this.secureOption = secure;
@@ -74,23 +75,6 @@ export abstract class NamespacedDevice implements LanDevice {
   api(method: string, path: string, body?: unknown, bearer?: string): Promise<ApiResponse> {
     const ca = this.secure ? this.slot.caPath() : undefined;
     return apiInNamespace(this.ns, this.url(path), method, body, bearer, ca);
-  }
-
-  cut(): Promise<void> {
-    return cutHost(this.slot.host);
-  }
-
-  restore(): Promise<void> {
-    return restoreHost(this.slot.host);
-  }
-
-  // tc units, e.g. '8mbit', '500kbit'; applies to upload and download
-  limitRate(rate: string): Promise<void> {
-    return limitHostRate(this.slot.host, rate);
-  }
-
-  unlimit(): Promise<void> {
-    return unlimitHostRate(this.slot.host);
   }
 
   /** Everything in the device namespace is this browser and its helpers (relay, driver, display). */

@@ -26,7 +26,7 @@ export interface TrackerCommandContext {
 // argv of the tracker; [0] is the executable. Runs with cwd = repo root.
 export type TrackerCommand = (ctx: TrackerCommandContext) => readonly string[];
 
-const serverArgs = (c: TrackerCommandContext): string[] => [
+export const serverArgs = (c: TrackerCommandContext): string[] => [
   '--ip',
   c.ip,
   '--port',

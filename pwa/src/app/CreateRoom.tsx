@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { isOffline } from '../net/api.ts';
 import { Retrier } from '../net/backoff.ts';
+import { bestEffort } from '../net/bestEffort.ts';
 import { onBrowserOnline } from '../net/online.ts';
 import { rememberInvite } from '../net/recentRooms.ts';
 import { useSession } from './hooks/useSession.ts';
@@ -26,7 +27,7 @@ export function CreateRoom({ onCreated }: { onCreated?: (roomId: string) => void
       for (;;) {
         try {
           const { roomId, invite } = await session.api.createRoom();
-          await rememberInvite(roomId, invite).catch(() => undefined);
+          await rememberInvite(roomId, invite).catch(bestEffort("remembering the room's invite"));
           if (onCreated) onCreated(roomId);
           else navigate(roomPath(roomId, invite));
           return;

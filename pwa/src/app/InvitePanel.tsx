@@ -69,6 +69,7 @@ export function InvitePanel({ roomId, sync, me }: { roomId: string; sync: RoomSy
                 onClick={() =>
                   void navigator
                     .share({ title: 'MeshDrop room', text: 'Join my MeshDrop room', url: link })
+                    // dismissed share sheet (AbortError): nothing to tell
                     .catch(() => undefined)
                 }
               >

@@ -24,7 +24,12 @@ export function LibraryPanel() {
   useEffect(() => {
     let live = true;
     void (async () => {
-      const list = await listLibrary().catch(() => []);
+      const list = await listLibrary().catch((error: unknown) => {
+        // the downloads are still stored; say so rather than show an empty library as if they were gone
+        notify('The files downloaded to this device could not be read just now.');
+        console.warn('library not read', error);
+        return [];
+      });
       const withBlobs = await Promise.all(
         list.map(async (entry) => ({ entry, blob: await openLibraryFile(entry).catch(() => null) })),
       );

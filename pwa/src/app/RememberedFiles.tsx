@@ -1,6 +1,7 @@
 // Files this device shared here before the page was reloaded and can no longer read by itself.
 // With a file handle, one click re-grants access; otherwise the user picks them again.
 import { useEffect, useState } from 'react';
+import { bestEffort } from '../net/bestEffort.ts';
 import { canRead } from '../net/fsAccess.ts';
 import { hashOfRecord, isUnchanged } from '../net/rememberedShares.ts';
 import {
@@ -30,7 +31,7 @@ export function RememberedFiles({ roomId, uploader }: { roomId: string; uploader
     const resumed: ShareRecord[] = [];
     for (const r of withHandle) {
       if (!r.handle || !(await canRead(r.handle, true))) continue;
-      const file = await r.handle.getFile().catch(() => undefined);
+      const file = await r.handle.getFile().catch(() => undefined); // gone or not allowed: not resumed
       if (!file) continue;
       requests.push({
         file,
@@ -42,7 +43,8 @@ export function RememberedFiles({ roomId, uploader }: { roomId: string; uploader
     }
     await uploader.add(requests);
     // a file that changed since got a new content id: its old reminder is done too
-    for (const r of resumed) await deleteShareRecord(r.shareId).catch(() => undefined);
+    for (const r of resumed)
+      await deleteShareRecord(r.shareId).catch(bestEffort('forgetting the resumed share'));
   };
 
   return (

@@ -18,5 +18,5 @@ export function landOnLobby(session: Session): void {
       // still on the bare address: the person did not go anywhere meanwhile
       if (config.lobby && bare() && !hasLeftLobby()) navigate(LOBBY_PATH, { replace: true });
     })
-    .catch(() => undefined);
+    .catch(() => undefined); // no tracker answer: the person stays on the home screen, which works offline
 }

@@ -2,6 +2,7 @@
 // ticket each time; the seq bookkeeping (gaps, duplicates) lives in the pure reducer, not here.
 import { LIVE_PING } from '../../../worker/protocol/live.ts';
 import { Retrier } from './backoff.ts';
+import { bestEffort } from './bestEffort.ts';
 import type { LiveFrame } from './liveParse.ts';
 import { parseLiveFrame } from './liveParse.ts';
 import { Observable } from './observable.ts';
@@ -66,7 +67,7 @@ export class LiveConnection {
         return;
       }
       if (outcome.hello) this.retrier.reset();
-      else await this.options.beforeRetry?.().catch(() => undefined);
+      else await this.options.beforeRetry?.().catch(bestEffort('the step before reconnecting')); // retry anyway
       this.status.set('retrying');
       if (!(await this.retrier.wait(signal))) return;
     }

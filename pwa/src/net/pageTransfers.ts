@@ -11,6 +11,7 @@ import { TransferEngine } from '../transfer/engine.ts';
 import { getFromLibrary, type LibraryEntry, listLibrary, openLibraryFile } from '../transfer/library.ts';
 import type { ServedFile } from '../transfer/server.ts';
 import { isOffline } from './api.ts';
+import { bestEffort } from './bestEffort.ts';
 import { Observable } from './observable.ts';
 import { roomMembersFrom } from './roomMembers.ts';
 import type { Session } from './session.ts';
@@ -45,7 +46,7 @@ export function startPageTransfers(session: Session, libraryVersion: Observable<
     onFinished: (entry) => {
       addLibraryRoom(entry);
       // the library now holds something worth keeping: ask the browser not to evict it under pressure
-      void navigator.storage?.persist?.().catch(() => false);
+      void navigator.storage?.persist?.().catch(() => false); // refused: kept all the same, evictable
       libraryVersion.update((v) => v + 1);
       void shareBack(session, [entry]);
       notifyFinished(entry.name);
@@ -120,7 +121,7 @@ function addLibraryRoom(entry: Pick<LibraryEntry, 'contentId' | 'roomId'>) {
 }
 
 async function refreshLibraryRooms(): Promise<void> {
-  const entries = await listLibrary().catch(() => null);
+  const entries = await listLibrary().catch(bestEffort('reading which rooms library files are offered in'));
   if (!entries) return;
   libraryRooms = new Map();
   for (const e of entries) addLibraryRoom(e);

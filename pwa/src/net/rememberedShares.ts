@@ -21,7 +21,7 @@ export async function reconcileShares(api: TrackerApi): Promise<void> {
     if (record.withdrawn || sharedFiles.getByShareId(record.shareId)) continue;
     // without WebRTC nothing can be served from here: every share is withdrawn
     if (record.handle && hasWebRtc() && (await canRead(record.handle, false))) {
-      const file = await record.handle.getFile().catch(() => undefined);
+      const file = await record.handle.getFile().catch(() => undefined); // moved, deleted or no permission: not served
       if (file && isUnchanged(file, record)) {
         sharedFiles.add(file, hashOfRecord(record), record.shareId, record.roomId);
         continue;

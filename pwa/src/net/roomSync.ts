@@ -13,6 +13,7 @@ import {
 import { roomFiles } from '../state/roomFiles.ts';
 import { ApiError, isOffline } from './api.ts';
 import { Retrier } from './backoff.ts';
+import { bestEffort } from './bestEffort.ts';
 import { loadCatalog, saveCatalog } from './catalogCache.ts';
 import { LiveConnection } from './live.ts';
 import { Observable } from './observable.ts';
@@ -77,7 +78,7 @@ export class RoomSync {
   start(): void {
     void loadCatalog(this.roomId)
       .then((snapshot) => snapshot && this.dispatch({ type: 'cache', snapshot }))
-      .catch(() => undefined);
+      .catch(bestEffort("reading the room's last known files")); // the tracker's answer fills it
     this.catalog.subscribe(this.scheduleSave);
     this.offOnline = onBrowserOnline(this.wake);
     void this.joinThenListen();
@@ -164,7 +165,8 @@ export class RoomSync {
     if (signal.aborted) return;
     this.joinError.set(null);
     this.join.set('joined');
-    if (this.options.remember !== false) void touchRoom(this.roomId, Date.now()).catch(() => undefined);
+    if (this.options.remember !== false)
+      void touchRoom(this.roomId, Date.now()).catch(bestEffort('marking the room as opened now'));
     this.live = new LiveConnection({
       roomId: this.roomId,
       getTicket: this.session.getTicket,
@@ -204,11 +206,14 @@ export class RoomSync {
       await this.options.join();
       return;
     }
-    const invite = this.linkInvite ?? (await storedInvite(this.roomId).catch(() => undefined)) ?? undefined;
+    const invite =
+      this.linkInvite ??
+      (await storedInvite(this.roomId).catch(bestEffort("reading the room's invite"))) ??
+      undefined;
     await this.session.api.joinRoom(this.roomId, invite);
     if (invite) {
       this.invite.set(invite);
-      await rememberInvite(this.roomId, invite).catch(() => undefined);
+      await rememberInvite(this.roomId, invite).catch(bestEffort("remembering the room's invite"));
     }
   }
 
@@ -226,7 +231,7 @@ export class RoomSync {
     if (event.type === 'invite-changed' && this.ownerId.get() !== me) {
       // the link this device holds no longer lets anyone in: stop offering it
       this.invite.set(null);
-      void rememberInvite(this.roomId, null).catch(() => undefined);
+      void rememberInvite(this.roomId, null).catch(bestEffort("forgetting the room's old invite"));
     }
     if (event.type === 'member-left') {
       if (event.peerId === me && event.removed) this.join.set('removed');
@@ -238,7 +243,7 @@ export class RoomSync {
   async rotateInvite(): Promise<void> {
     const { invite } = await this.session.api.rotateInvite(this.roomId);
     this.invite.set(invite);
-    await rememberInvite(this.roomId, invite).catch(() => undefined);
+    await rememberInvite(this.roomId, invite).catch(bestEffort("remembering the room's invite"));
   }
 
   removeMember(peerId: string): Promise<null> {
@@ -271,11 +276,15 @@ export class RoomSync {
     this.saveTimer = undefined;
     const state = this.catalog.get();
     if (!state.loaded || state.fromCache) return;
-    void saveCatalog(snapshotOf(state, Date.now())).catch(() => undefined);
+    void saveCatalog(snapshotOf(state, Date.now())).catch(
+      bestEffort("keeping the room's files for offline use"),
+    );
     const me = this.session.identity.get()?.peerId;
     const names = Object.values(state.members)
       .filter((m) => m.peerId !== me)
       .map((m) => m.name);
-    void summarizeRoom(this.roomId, names, roomFiles(state).length).catch(() => undefined);
+    void summarizeRoom(this.roomId, names, roomFiles(state).length).catch(
+      bestEffort('updating the recent rooms list'),
+    );
   }
 }

@@ -2,6 +2,7 @@
 // The transfer engine serves bytes from here. A record of each share also goes to IndexedDB, so after a
 // reload the app knows what it was sharing (and, with a FileSystemFileHandle, can read it again).
 import type { FileHash } from '../transfer/hashing.ts';
+import { bestEffort } from './bestEffort.ts';
 import type { ReadableHandle } from './fsAccess.ts';
 import { idbDelete, idbGetAll, idbPut } from './idb.ts';
 import { Observable } from './observable.ts';
@@ -169,9 +170,10 @@ export async function rememberShares(
       chunkHashes: hash.chunkHashes,
       sharedAt: Date.now(),
       ...(handle ? { handle } : {}),
-    }).catch(() => undefined);
+    }).catch(bestEffort('remembering the shared file for the next visit'));
     for (const r of withdrawn) {
-      if (r.contentId === hash.contentId) await deleteShareRecord(r.shareId).catch(() => undefined);
+      if (r.contentId === hash.contentId)
+        await deleteShareRecord(r.shareId).catch(bestEffort('forgetting the withdrawn share'));
     }
   }
 }

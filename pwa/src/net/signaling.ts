@@ -6,6 +6,7 @@
 import type { Peer, PeerOptions } from 'peerjs';
 import { PEERJS_KEY } from '../../../worker/protocol/signalingKeys.ts';
 import { Retrier } from './backoff.ts';
+import { bestEffort } from './bestEffort.ts';
 import { Observable } from './observable.ts';
 import { onBrowserOnline } from './online.ts';
 import { isFatalPeerError, isIdTaken } from './peerErrors.ts';
@@ -104,7 +105,7 @@ export class SignalingClient {
 
   private async run(): Promise<void> {
     const { signal } = this.abort;
-    await this.options.beforeConnect?.().catch(() => undefined);
+    await this.options.beforeConnect?.().catch(bestEffort('the step before connecting')); // connect anyway
     while (!signal.aborted) {
       this.status.set('connecting');
       let outcome: 'dropped' | 'taken' | 'failed' = 'failed';

@@ -2,6 +2,7 @@
 // While the tracker is unreachable the withdrawal waits and goes out by itself when it is back.
 import { ApiError, isOffline, type TrackerApi } from './api.ts';
 import { Retrier } from './backoff.ts';
+import { bestEffort } from './bestEffort.ts';
 import { onBrowserOnline } from './online.ts';
 import { deleteShareRecord, sharedFiles } from './sharedFiles.ts';
 
@@ -29,7 +30,7 @@ export async function stopSharing(
           await retrier.wait();
         }
       }
-      await deleteShareRecord(shareId).catch(() => undefined);
+      await deleteShareRecord(shareId).catch(bestEffort('forgetting the stopped share'));
     }
   } finally {
     off();

@@ -11,7 +11,7 @@ export function useConfig(): ConfigResponse | null {
     session
       .getConfig()
       .then((c) => live && setConfig(c))
-      .catch(() => undefined);
+      .catch(() => undefined); // unreachable: the session's status bar says so; this screen keeps its defaults
     return () => {
       live = false;
     };

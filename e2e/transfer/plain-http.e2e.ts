@@ -2,16 +2,15 @@
 //   2. the edge sizes and a 20 MiB file arrive byte for byte, saved through a normal browser download;
 //      downloading one again offers the kept copy at once
 //   6. with nobody online to send it, a download fails in plain words; Retry works once the sharer is back
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device, Lan } from '../lan/index.ts';
-import { checkPrerequisites, createLan } from '../lan/index.ts';
-import { createRoom, ensureBuilt, waitConnected } from '../pwa/support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Device } from '../lan/index.ts';
+import { checkPrerequisites } from '../lan/index.ts';
+import { createRoom, waitConnected } from '../pwa/support.ts';
+import { journeyLan } from './journeyLan.ts';
 import {
   clickDownload,
-  distBuiltAt,
   downloadRowOf,
   elapsed,
-  FixtureSet,
   fileRowOf,
   heapWords,
   MiB,
@@ -21,30 +20,21 @@ import {
   startHeapSampler,
   transitions,
   waitDownloaded,
-  warnIfRebuilt,
 } from './support.ts';
 
 const skip = checkPrerequisites();
 
 describe.skipIf(skip)('downloading between devices (plain http, IndexedDB)', () => {
-  let lan: Lan;
+  const env = journeyLan({ secure: false });
+  const { set } = env;
   let alice: Device;
   let bob: Device;
-  let builtAt = 0;
-  const set = new FixtureSet();
 
   beforeAll(async () => {
-    ensureBuilt();
-    builtAt = distBuiltAt();
-    lan = await createLan();
-    await lan.startTracker({ secure: false });
-    [alice, bob] = await Promise.all([lan.startDevice('alice'), lan.startDevice('bob', { path: null })]);
-  });
-
-  afterAll(async () => {
-    warnIfRebuilt(builtAt);
-    await lan?.close();
-    set.remove();
+    [alice, bob] = await Promise.all([
+      env.lan.startDevice('alice'),
+      env.lan.startDevice('bob', { path: null }),
+    ]);
   });
 
   it('2. edge sizes and 20 MiB arrive byte for byte without a secure context', {

@@ -6,27 +6,20 @@
 // every time (plain http, so no service worker; no-store, cache cleared), median of BENCH_ROUNDS (3).
 //   npm run bench -- firstload
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, Lan } from '../e2e/lan/index.ts';
 import { checkPrerequisites, createLan, serverArgs } from '../e2e/lan/index.ts';
 import { REPO } from '../e2e/pwa/support.ts';
+import { type Chunk, chunksOf, firstLoadOf } from '../scripts/bundleSizes.ts';
 
 const skip = checkPrerequisites();
 const BASE = process.env.BENCH_FIRSTLOAD_BASE ?? 'e16e516';
 const RATE = process.env.BENCH_FIRSTLOAD_RATE ?? '2mbit';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const NODE = join(REPO, 'node_modules/.bin/node');
-
-interface Chunk {
-  name: string;
-  bytes: number;
-  gzip: number;
-  firstLoad: boolean;
-}
 
 /** A production build of `root`'s PWA into `outDir`. */
 function build(root: string, outDir: string): void {
@@ -48,24 +41,6 @@ function build(root: string, outDir: string): void {
   );
 }
 
-/** The build's JavaScript chunks; the first load is the entry script and what index.html preloads. */
-function chunks(dist: string): Chunk[] {
-  const html = readFileSync(join(dist, 'index.html'), 'utf8');
-  const first = new Set([...html.matchAll(/(?:src|href)="\/assets\/([^"]+\.js)"/g)].map((m) => m[1]!));
-  return readdirSync(join(dist, 'assets'))
-    .filter((f) => f.endsWith('.js'))
-    .map((name) => {
-      const text = readFileSync(join(dist, 'assets', name));
-      return {
-        name,
-        bytes: text.length,
-        gzip: gzipSync(text, { level: 9 }).length,
-        firstLoad: first.has(name),
-      };
-    })
-    .sort((a, b) => Number(b.firstLoad) - Number(a.firstLoad) || b.bytes - a.bytes);
-}
-
 const kB = (n: number) => `${(n / 1000).toFixed(2)} kB`;
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -74,9 +49,9 @@ const median = (xs: number[]) => {
 };
 
 function sizeTable(label: string, list: Chunk[]): string[] {
-  const first = list.filter((c) => c.firstLoad);
+  const first = firstLoadOf(list);
   return [
-    `${label}: first load ${kB(first.reduce((n, c) => n + c.bytes, 0))} minified, ${kB(first.reduce((n, c) => n + c.gzip, 0))} gzip`,
+    `${label}: first load ${kB(first.bytes)} minified, ${kB(first.gzip)} gzip`,
     ...list.map(
       (c) =>
         `  ${c.firstLoad ? '*' : ' '} ${c.name.padEnd(40)} ${kB(c.bytes).padStart(11)} ${kB(c.gzip).padStart(11)} gzip`,
@@ -96,7 +71,10 @@ describe.skipIf(skip)('first load', () => {
     // the baseline's sources from git, built with today's node_modules
     const src = join(work, 'src');
     mkdirSync(src);
-    execFileSync('sh', ['-c', `git -C "${REPO}" archive ${BASE} pwa worker/protocol | tar -x -C "${src}"`]);
+    execFileSync('sh', [
+      '-c',
+      `git -C "${REPO}" archive ${BASE} pwa worker/protocol package.json tsconfig.base.json | tar -x -C "${src}"`,
+    ]);
     symlinkSync(join(REPO, 'node_modules'), join(src, 'node_modules'));
     build(src, before);
     lan = await createLan();
@@ -166,7 +144,10 @@ describe.skipIf(skip)('first load', () => {
     for (let round = 0; round < ROUNDS; round++) {
       for (const which of ['before', 'after'] as const) runs[which].push(await load(origins[which]));
     }
-    const lines = [...sizeTable(`before (${BASE})`, chunks(before)), ...sizeTable('after', chunks(after))];
+    const lines = [
+      ...sizeTable(`before (${BASE})`, chunksOf(before)),
+      ...sizeTable('after', chunksOf(after)),
+    ];
     lines.push(
       `first screen on a ${RATE} link, cold, median of ${ROUNDS} (each round: ms to the home screen / JS bytes on the wire by then / ms until all JS loaded):`,
     );

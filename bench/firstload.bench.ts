@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, Lan } from '../e2e/lan/index.ts';
 import { checkPrerequisites, createLan, serverArgs } from '../e2e/lan/index.ts';
 import { REPO } from '../e2e/pwa/support.ts';
+import { buildPwa } from '../scripts/buildPwa.ts';
 import { type Chunk, chunksOf, firstLoadOf } from '../scripts/bundleSizes.ts';
 
 const skip = checkPrerequisites();
@@ -20,26 +21,6 @@ const BASE = process.env.BENCH_FIRSTLOAD_BASE ?? 'e16e516';
 const RATE = process.env.BENCH_FIRSTLOAD_RATE ?? '2mbit';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const NODE = join(REPO, 'node_modules/.bin/node');
-
-/** A production build of `root`'s PWA into `outDir`. */
-function build(root: string, outDir: string): void {
-  execFileSync(
-    NODE,
-    [
-      join(REPO, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      'pwa/vite.config.ts',
-      '--outDir',
-      outDir,
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', MESHDROP_TEST_BUILD: '' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-}
 
 const kB = (n: number) => `${(n / 1000).toFixed(2)} kB`;
 const median = (xs: number[]) => {
@@ -67,7 +48,7 @@ describe.skipIf(skip)('first load', () => {
   const before = join(work, 'before');
 
   beforeAll(async () => {
-    build(REPO, after);
+    buildPwa(REPO, after);
     // the baseline's sources from git, built with today's node_modules
     const src = join(work, 'src');
     mkdirSync(src);
@@ -76,7 +57,7 @@ describe.skipIf(skip)('first load', () => {
       `git -C "${REPO}" archive ${BASE} pwa worker/protocol package.json tsconfig.base.json | tar -x -C "${src}"`,
     ]);
     symlinkSync(join(REPO, 'node_modules'), join(src, 'node_modules'));
-    build(src, before);
+    buildPwa(src, before);
     lan = await createLan();
     await lan.startTracker({
       // the tracker's flags; the app server takes the addresses and ignores the rest

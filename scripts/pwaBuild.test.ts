@@ -1,11 +1,11 @@
 // The production build of the PWA (what `npm start` and the deploy serve): a small first load, no test
 // hooks, and every lazy chunk in the service worker's precache so the app still opens offline.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPwa } from './buildPwa.ts';
 import { chunksOf, firstLoadOf } from './bundleSizes.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -14,25 +14,7 @@ const FIRST_LOAD_GZIP_MAX = 100_000;
 describe('the production build of the PWA', () => {
   const dist = mkdtempSync(join(tmpdir(), 'meshdrop-pwa-build-'));
 
-  beforeAll(() => {
-    execFileSync(
-      process.execPath,
-      [
-        join(REPO, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--config',
-        'pwa/vite.config.ts',
-        '--outDir',
-        dist,
-      ],
-      {
-        cwd: REPO,
-        // vitest sets NODE_ENV=test (React's development build); a test build is what this must not be
-        env: { ...process.env, NODE_ENV: 'production', MESHDROP_TEST_BUILD: '' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-  }, 120_000);
+  beforeAll(() => buildPwa(REPO, dist), 120_000);
 
   afterAll(() => rmSync(dist, { recursive: true, force: true }));
 

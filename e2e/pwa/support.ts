@@ -1,12 +1,12 @@
 // Shared steps of the PWA journeys: a fresh build when the sources changed, and the few UI actions
 // every journey repeats. Locators go by role and visible text, as a person would find things.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { buildPwa } from '../../scripts/buildPwa.ts';
 import type { Device, Lan } from '../lan/index.ts';
 import { createLan } from '../lan/index.ts';
 
@@ -35,16 +35,7 @@ export function ensureBuilt(): void {
     (p) => newestMtime(join(REPO, p)),
   );
   if (built > Math.max(...sources)) return;
-  execFileSync(
-    join(REPO, 'node_modules/.bin/node'),
-    [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'pwa/vite.config.ts'],
-    {
-      cwd: REPO,
-      // vitest sets NODE_ENV=test, which would give React's development build
-      env: { ...process.env, NODE_ENV: 'production', MESHDROP_TEST_BUILD: '1' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  buildPwa(REPO, null, { testHooks: true });
   writeFileSync(TEST_BUILD_MARK, 'built with MESHDROP_TEST_BUILD=1 (test hooks on window)\n');
 }
 

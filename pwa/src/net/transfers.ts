@@ -27,21 +27,20 @@ export class Transfers {
 
   /** Loads and starts the engine (once): it serves this device's files and restores paused downloads. */
   start(): Promise<PageTransfers> {
-    this.loading ??= import('./pageTransfers.ts').then(
-      (m) => {
+    this.loading ??= import('./pageTransfers.ts')
+      .then((m) => {
         const page = m.startPageTransfers(this.session, this.libraryVersion);
         this.loaded.set(page);
         this.engineLoaded.set(page.engine);
         return page;
-      },
-      (error: unknown) => {
-        // not fetched (offline before the service worker had it, or a deploy replaced it): the next
-        // download tries again
+      })
+      .catch((error: unknown) => {
+        // not fetched (offline before the service worker had it, or a deploy replaced it) or not
+        // started: the next action tries again
         this.loading = null;
         console.error('the transfer engine could not be loaded', error);
         throw error;
-      },
-    );
+      });
     return this.loading;
   }
 

@@ -1,13 +1,16 @@
 // Home: this device's name, "Create a room", rooms opened before, and files handed over by the share sheet.
+import { lazy, Suspense } from 'react';
 import { CreateRoom } from './CreateRoom.tsx';
 import { DeviceName } from './DeviceName.tsx';
 import { DeviceSecurity } from './DeviceSecurity.tsx';
 import { JoinByLink } from './JoinByLink.tsx';
-import { LibraryPanel } from './LibraryPanel.tsx';
 import { LobbyEntry } from './LobbyEntry.tsx';
 import { RecentRooms } from './RecentRooms.tsx';
 import { ShareInboxPanel } from './ShareInboxPanel.tsx';
 import { StatusBar } from './StatusBar.tsx';
+
+// the library's storage code is shared with the transfer engine: both load after the first screen
+const LibraryPanel = lazy(() => import('./LibraryPanel.tsx').then((m) => ({ default: m.LibraryPanel })));
 
 export function Home({ shared }: { shared: boolean }) {
   return (
@@ -25,7 +28,9 @@ export function Home({ shared }: { shared: boolean }) {
       {shared && <ShareInboxPanel />}
       <LobbyEntry />
       <RecentRooms />
-      <LibraryPanel />
+      <Suspense fallback={null}>
+        <LibraryPanel />
+      </Suspense>
       <JoinByLink />
       <StatusBar />
     </>

@@ -21,7 +21,8 @@ export const VITE = tool('vite/bin/vite.js');
 export const PWA_BUILD = {
   cmd: VITE,
   args: ['build', '--config', join(ROOT, 'pwa/vite.config.ts')],
-  env: { NODE_ENV: 'production' },
+  // and never the test build's hooks, whatever the shell says
+  env: { NODE_ENV: 'production', MESHDROP_TEST_BUILD: '' },
 } as const;
 
 /** wrangler must not phone home from a laptop on a LAN: no metrics, no Request.cf download. */

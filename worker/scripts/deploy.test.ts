@@ -5,7 +5,7 @@
 //   exported, and wrangler.toml's bindings are exactly what the code's Env declares;
 // - without credentials it stops with the login instructions.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
@@ -86,8 +86,12 @@ interface WranglerToml {
 
 describe('npm run deploy', () => {
   it('bundles the Worker in a dry run: Durable Object classes exported, bindings exactly the Env of the code', () => {
-    // a shell (or vitest, which sets "test") with another NODE_ENV still ships the production build
-    const run = deploy(['--dry-run', '--outdir', outdir], { NODE_ENV: 'development' });
+    // a shell (or vitest, which sets "test") with another NODE_ENV, or asking for the journeys' test
+    // build, still ships the production build
+    const run = deploy(['--dry-run', '--outdir', outdir], {
+      NODE_ENV: 'development',
+      MESHDROP_TEST_BUILD: '1',
+    });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain('--dry-run: exiting now.');
     // React's production build: the development one prints this and runs StrictMode's effects twice
@@ -99,6 +103,13 @@ describe('npm run deploy', () => {
       'react.dev/link/react-devtools',
     );
     expect(devBuild, "the app's entry script is React's development build").toBe(false);
+    expect(
+      readdirSync(join(root, 'pwa/dist/assets')).some(
+        (f) =>
+          f.endsWith('.js') && readFileSync(join(root, 'pwa/dist/assets', f), 'utf8').includes('__meshdrop'),
+      ),
+      'test hooks in the deployed app',
+    ).toBe(false);
 
     const bundle = readFileSync(join(outdir, 'index.js'), 'utf8');
     const exported = /export \{([^}]*)\};?\s*(\/\/# sourceMappingURL=.*)?\s*$/.exec(bundle)?.[1] ?? '';

@@ -4,8 +4,9 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Download } from '../src/transfer/download.ts';
-import { libraryStorage } from '../src/transfer/downloadStorage.ts';
+import { type DownloadStorage, libraryStorage } from '../src/transfer/downloadStorage.ts';
 import { useDownloadsFactory } from '../src/transfer/downloadsDb.ts';
+import { messageFor } from '../src/transfer/downloadTypes.ts';
 import { TransferEngine } from '../src/transfer/engine.ts';
 import { hashChunk, rootOf } from '../src/transfer/hashing.ts';
 import { IdbChunkStore } from '../src/transfer/idbStore.ts';
@@ -155,5 +156,38 @@ describe('downloading again what the library has', () => {
     } as ConstructorParameters<typeof Download>[2]);
     await expectExact(d.start(), clock, bytes, { maxMs: 60_000 });
     expect(d.verifiedHashes()).toEqual(file.chunkHashes);
+  });
+});
+
+describe('a finished download the library cannot record', () => {
+  it('is not shown as kept: the row says so in plain words (not_kept), and Save still works', async () => {
+    const clock = new FakeClock();
+    const bytes = randomBytes(2 * 1024 * 1024 + 3, 46);
+    const file = await served(bytes);
+    const net = network({ src: honestServer(file, clock) });
+    const inner = libraryStorage('idb');
+    const storage: DownloadStorage = {
+      ...inner,
+      async partial(...args) {
+        const p = await inner.partial(...args);
+        return { ...p, keep: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')) };
+      },
+    };
+    const finished: string[] = [];
+    const engine = new TransferEngine({
+      peer: { get: () => null, subscribe: () => () => {} },
+      authorize: async () => null,
+      clock,
+      storage,
+      connect: net.connect,
+      onFinished: (entry) => finished.push(entry.contentId),
+    });
+    engine.download(listing(file), ROOM);
+    const item = await until(engine, clock, file.contentId, (i) => !!i.blob);
+    expect(item.status.error).toEqual({ code: 'not_kept', message: messageFor('not_kept') });
+    expect(item.kept).not.toBe(true);
+    expect(await digest(item.blob!)).toBe(await digest(bytes));
+    expect(await listLibrary()).toEqual([]);
+    expect(finished).toEqual([]);
   });
 });

@@ -7,9 +7,9 @@ import type { RoomFile } from '../../../worker/protocol/api.ts';
 import { TRANSFER_LIMITS } from '../../../worker/protocol/transfer.ts';
 import { type Channel, fromDataConnection } from './channel.ts';
 import { type Clock, systemClock } from './clock.ts';
-import { Download, type DownloadStatus, messageFor, SourceError } from './download.ts';
+import { Download, type DownloadStatus } from './download.ts';
 import { type DownloadStorage, libraryStorage, type PartialStorage } from './downloadStorage.ts';
-import { isTransferable } from './downloadTypes.ts';
+import { DownloadError, isTransferable, messageFor } from './downloadTypes.ts';
 import { PerKeyGate } from './gate.ts';
 import { hashChunk, rootOf } from './hashing.ts';
 import { type GuardedPeer, InboundGuard, TRANSFER_LABEL } from './inbound.ts';
@@ -191,6 +191,7 @@ export class TransferEngine {
 
   /** Lists the downloads a reload (or a crash) interrupted, paused, each resumable from its chunks on disk. */
   async restore(): Promise<void> {
+    // storage that cannot be listed lists nothing to resume; a new download of the file still works
     const found = await this.storage.interrupted().catch(() => []);
     const known = new Set(this.items.map((i) => i.contentId));
     const paused: DownloadItem[] = found
@@ -212,6 +213,7 @@ export class TransferEngine {
     if (this.running.has(contentId) || this.starting.has(contentId)) return;
     const partial = this.partials.get(contentId);
     this.partials.delete(contentId);
+    // storage that cannot be given back now is found as a partial, and replaced, by the next download
     if (partial && !this.itemOf(contentId)?.blob) void partial.store.discard().catch(() => undefined);
     else if (this.itemOf(contentId)?.status.state === 'paused')
       void this.storage.forget(contentId).catch(() => undefined);
@@ -224,6 +226,7 @@ export class TransferEngine {
   private async begin(file: RoomFile, roomId: string, ticket: { cancelled: boolean }) {
     const { contentId } = file;
     // the library already has it: offer that copy; a new download must never touch it
+    // a library that cannot be read is treated as not having the file: it is downloaded again
     const kept = await this.storage.kept(contentId).catch(() => null);
     if (ticket.cancelled) return;
     if (kept) {
@@ -237,6 +240,7 @@ export class TransferEngine {
     };
     // nothing is created on disk for a listing no transfer could satisfy
     if (!isTransferable(file)) return failed('unsupported');
+    // unknown free space is not a reason to refuse: a full disk still fails the write, visibly
     const free = await this.storage.free().catch(() => null);
     if (ticket.cancelled) return;
     // what an interrupted run stored is already counted as used
@@ -249,6 +253,7 @@ export class TransferEngine {
     } catch {
       return failed('storage');
     }
+    // cancelled before it began: nothing of value in it (a failed discard is replaced next time)
     if (ticket.cancelled) return void partial.store.discard().catch(() => undefined);
     const me = this.deps.peer.get()?.id;
     const sources = [...file.sources]
@@ -264,6 +269,7 @@ export class TransferEngine {
         hashChunk,
         rootOf,
         clock: this.clock,
+        // without them an interrupted run cannot trust its chunks and fetches them again: slower, not wrong
         onManifest: (hashes) => void partial.remember(hashes).catch(() => undefined),
       },
     );
@@ -310,7 +316,7 @@ export class TransferEngine {
       const onPeerError = (err: { type: string; message: string }) => {
         // the relay says it is not connected (or not in a room with us): nobody to download from there
         if (err.type === 'peer-unavailable' && err.message.includes(peerId)) {
-          fail(new SourceError('no_source', 'source offline'));
+          fail(new DownloadError('no_source', 'source offline'));
         }
       };
       const fail = (err: Error) => {
@@ -344,12 +350,18 @@ export class TransferEngine {
         completedAt: this.clock.now(),
       });
     } catch {
-      // the bytes are complete and verified; only the library listing failed (it is offered here anyway)
+      // the bytes are complete and verified, but the library has no record of them: offered for Save
+      // here, and the person is told that the app will not keep them (its partial record stays, so a
+      // reload lists it again and finishes from the stored chunks)
     }
     // only now: a new click before the library knows the file would start a second download
     if (this.running.get(file.contentId) === d) this.running.delete(file.contentId);
     this.partials.delete(file.contentId);
-    this.update(file.contentId, { blob });
+    if (entry) this.update(file.contentId, { blob });
+    else {
+      const status = { ...d.status(), error: { code: 'not_kept' as const, message: messageFor('not_kept') } };
+      this.update(file.contentId, { blob, status });
+    }
     if (entry) this.deps.onFinished?.(entry, blob);
   }
 

@@ -8,6 +8,7 @@ import { type DownloadStorage, libraryStorage } from '../src/transfer/downloadSt
 import { useDownloadsFactory } from '../src/transfer/downloadsDb.ts';
 import { messageFor } from '../src/transfer/downloadTypes.ts';
 import { TransferEngine } from '../src/transfer/engine.ts';
+import { decodeFrame, FrameKind } from '../src/transfer/frames.ts';
 import { hashChunk, rootOf } from '../src/transfer/hashing.ts';
 import { IdbChunkStore } from '../src/transfer/idbStore.ts';
 import {
@@ -189,5 +190,65 @@ describe('a finished download the library cannot record', () => {
     expect(await digest(item.blob!)).toBe(await digest(bytes));
     expect(await listLibrary()).toEqual([]);
     expect(finished).toEqual([]);
+  });
+});
+
+describe('a download that lost its sources', () => {
+  it('continues by itself from what it stored when another device starts sharing the file', {
+    timeout: 30_000,
+  }, async () => {
+    const clock = new FakeClock();
+    const bytes = randomBytes(6 * 1024 * 1024 + 9, 47);
+    const file = await served(bytes);
+    const servers: Record<string, ReturnType<typeof honestServer>> = {};
+    const net = network(servers);
+    const asked: number[] = [];
+    const engine = new TransferEngine({
+      peer: { get: () => null, subscribe: () => () => {} },
+      authorize: async () => null,
+      clock,
+      storage: libraryStorage('idb'),
+      connect: async (peerId) => {
+        const channel = await net.connect(peerId);
+        // a delivers chunks 0-2 and nothing after: a source gone silent mid-way
+        const onMessage = channel.onMessage.bind(channel);
+        channel.onMessage = (handler) =>
+          onMessage((data) => {
+            const f = data instanceof ArrayBuffer ? decodeFrame(data) : null;
+            if (peerId === 'a' && f?.kind === FrameKind.Piece && f.index >= 3) return;
+            handler(data);
+          });
+        const send = channel.send.bind(channel);
+        channel.send = (data) => {
+          if (typeof data === 'string' && data.includes('"get"')) asked.push(...JSON.parse(data).chunks);
+          send(data);
+        };
+        return channel;
+      },
+    });
+    const only = (peerId: string, online = true) => ({
+      ...listing(file),
+      sources: [{ ...listing(file).sources[0]!, peerId, online }],
+    });
+    // a serves three chunks, then goes silent; the download gives up on it
+    servers.a = honestServer(file, clock);
+    engine.download(only('a'), ROOM);
+    const failed = await until(engine, clock, file.contentId, (i) => i.status.state === 'failed');
+    const stored = failed.status.progress.bytes;
+    expect(stored).toBe(3 * file.chunkSize);
+    // the same listing again (a still listed, or gone) is no reason to try again
+    engine.sourcesChanged(only('a'));
+    engine.sourcesChanged(only('a', false));
+    expect(engine.downloads()[0]!.status.state).toBe('failed');
+    // b appears: the download continues without a click, from the chunks it stored
+    servers.b = honestServer(file, clock);
+    const before = asked.length;
+    engine.sourcesChanged(only('b'));
+    const done = await until(engine, clock, file.contentId, (i) => !!i.blob);
+    expect(await digest(done.blob!)).toBe(await digest(bytes));
+    expect(done.status.resumedChunks).toBe(Math.ceil(stored / file.chunkSize));
+    const again = asked.slice(before);
+    expect(new Set(again).size).toBe(again.length);
+    expect(again.length + done.status.resumedChunks).toBe(Math.ceil(file.size / file.chunkSize));
   });
 });

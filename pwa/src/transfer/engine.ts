@@ -6,12 +6,13 @@ import type { DataConnection, Peer } from 'peerjs';
 import type { RoomFile } from '../../../worker/protocol/api.ts';
 import { TRANSFER_LIMITS } from '../../../worker/protocol/transfer.ts';
 import { type Channel, fromDataConnection } from './channel.ts';
+import { chunkHasher } from './chunkDigest.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { Download, type DownloadStatus } from './download.ts';
 import { type DownloadStorage, libraryStorage, type PartialStorage } from './downloadStorage.ts';
 import { DownloadError, isTransferable, messageFor } from './downloadTypes.ts';
 import { PerKeyGate } from './gate.ts';
-import { hashChunk, rootOf } from './hashing.ts';
+import { rootOf } from './hashing.ts';
 import { type GuardedPeer, InboundGuard, TRANSFER_LABEL } from './inbound.ts';
 import type { LibraryEntry } from './library.ts';
 import { PROGRESS_EMIT_MS, snapshot } from './progress.ts';
@@ -66,12 +67,19 @@ export class TransferEngine {
   private readonly partials = new Map<string, PartialStorage>();
   /** downloads between the click and their Download (looking for a kept copy, opening storage) */
   private readonly starting = new Map<string, { cancelled: boolean }>();
+  /**
+   * downloads that failed for want of a source, with the sources listed online then: one that is not
+   * among them (new, or back after going offline) continues the download by itself
+   */
+  private readonly stranded = new Map<string, Set<string>>();
   private items: DownloadItem[] = [];
   private uploadList: UploadInfo[] = [];
   private readonly listeners = new Set<Listener>();
   private attached: Peer | null = null;
   private detach = () => {};
   private uploadEmit: unknown = null;
+  /** verifies received chunks: WebCrypto, or a worker where the page has none (never this thread) */
+  private readonly hashChunk = chunkHasher();
 
   constructor(deps: EngineDeps) {
     this.deps = deps;
@@ -139,6 +147,7 @@ export class TransferEngine {
   download(file: RoomFile, roomId: string): void {
     const contentId = file.contentId;
     if (this.running.has(contentId) || this.starting.has(contentId)) return;
+    this.stranded.delete(contentId);
     const ticket = { cancelled: false };
     this.starting.set(contentId, ticket);
     const before = this.itemOf(contentId)?.status;
@@ -166,6 +175,13 @@ export class TransferEngine {
     if (item.file !== file) this.items = this.items.map((i) => (i === item ? { ...i, file } : i));
     const d = this.running.get(file.contentId);
     if (d) for (const s of file.sources) if (s.online) d.addSource(s.peerId);
+    const tried = this.stranded.get(file.contentId);
+    if (!tried || d || this.starting.has(file.contentId)) return;
+    const online = new Set(file.sources.filter((s) => s.online).map((s) => s.peerId));
+    online.delete(this.deps.peer.get()?.id ?? '');
+    // a source that went offline counts as new when it comes back
+    for (const p of tried) if (!online.has(p)) tried.delete(p);
+    if ([...online].some((p) => !tried.has(p))) this.download(file, item.roomId);
   }
 
   cancel(contentId: string): void {
@@ -218,6 +234,7 @@ export class TransferEngine {
     else if (this.itemOf(contentId)?.status.state === 'paused')
       void this.storage.forget(contentId).catch(() => undefined);
     this.items = this.items.filter((i) => i.contentId !== contentId);
+    this.stranded.delete(contentId);
     this.emit();
   }
 
@@ -266,7 +283,7 @@ export class TransferEngine {
       {
         connect: (peerId) => this.connect(peerId),
         store: partial.store,
-        hashChunk,
+        hashChunk: this.hashChunk,
         rootOf,
         clock: this.clock,
         // without them an interrupted run cannot trust its chunks and fetches them again: slower, not wrong
@@ -281,7 +298,13 @@ export class TransferEngine {
     d.start().then(
       (blob) => void this.finished(file, roomId, d, blob, partial),
       () => {
-        if (this.running.get(contentId) === d) this.running.delete(contentId);
+        if (this.running.get(contentId) !== d) return;
+        this.running.delete(contentId);
+        const code = d.status().error?.code;
+        if (code === 'source_left' || code === 'no_source') {
+          const listed = this.itemOf(contentId)?.file.sources ?? [];
+          this.stranded.set(contentId, new Set(listed.filter((s) => s.online).map((s) => s.peerId)));
+        }
       },
     );
   }

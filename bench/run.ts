@@ -1,7 +1,7 @@
 // `npm run bench`: runs the benches (vitest, bench/vitest.config.ts) and closes with the transfer table,
 // whose last line is `ours/raw: <ratio>`. Flags (vitest rejects unknown ones, so they become env vars):
 //   --size <bytes|256MiB|4GiB+1>  --rounds <n>  --no-plain  --only ours,raw,peerjs  --no-sweep  --no-save
-//   --quiet <seconds to wait for a quiet machine before each run>
+//   --quiet <seconds to wait for a quiet machine before each run>  --profile <dir for .cpuprofile files>
 // Anything else goes to vitest, e.g. a file filter: `npm run bench -- --size 1GiB --rounds 1 transfer`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +15,7 @@ const FLAGS: Record<string, string> = {
   '--size': 'BENCH_SIZE',
   '--rounds': 'BENCH_ROUNDS',
   '--only': 'BENCH_ONLY',
+  '--profile': 'BENCH_PROFILE',
 };
 const SWITCHES: Record<string, [string, string]> = {
   '--no-plain': ['BENCH_PLAIN', '0'],

@@ -44,7 +44,7 @@ function benchSuite(
   settings: (bench: TransferBench) => Promise<RawSetting[]>,
 ): void {
   const env = twoDevices({ secure: origin === 'secure' });
-  const bench = new TransferBench(env, opts.quietWaitMs);
+  const bench = new TransferBench(env, opts.quietWaitMs, opts.profileDir);
   afterAll(() => bench.cleanup());
   const transfers = (settings === sweepAll ? 9 : 0) + variants.length * opts.rounds;
   it(

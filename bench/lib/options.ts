@@ -8,6 +8,7 @@
 //   BENCH_SAVE     0 skips pressing Save after each of ours (a browser download, measured apart)
 //   BENCH_QUIET    seconds each run may wait for the machine to be quiet first (default 30; 0 = never)
 //   BENCH_RESULTS  where the JSON results go (bench/run.ts reads them for the closing table)
+//   BENCH_PROFILE  a directory: CPU-profile both pages' main threads in every round (.cpuprofile files)
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -93,6 +94,8 @@ export interface BenchOptions {
   save: boolean;
   quietWaitMs: number;
   resultsPath: string;
+  /** where CPU profiles of the pages go, when asked (profiling costs a little CPU itself) */
+  profileDir: string | null;
 }
 
 export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
@@ -114,5 +117,6 @@ export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions
     save: env.BENCH_SAVE !== '0',
     quietWaitMs: Number(env.BENCH_QUIET ?? 30) * 1000,
     resultsPath: env.BENCH_RESULTS ?? join(tmpdir(), 'meshdrop-bench-results.json'),
+    profileDir: env.BENCH_PROFILE || null,
   };
 }

@@ -113,6 +113,15 @@ export function runLines(run: Run): string[] {
     lines.push(`      ${memoryWords(side)}`);
     lines.push(`      busiest threads (s): ${threadWords(side)}`);
   }
+  for (const [who, top] of [
+    ['receiver', run.profile?.receiver],
+    ['sender', run.profile?.sender],
+  ] as const) {
+    if (top?.length)
+      lines.push(
+        `    ${who} main thread, most self time (ms): ${top.map((t) => `${t.what} ${Math.round(t.ms)}`).join(', ')}`,
+      );
+  }
   if (run.save) {
     const r = run.save.receiver;
     lines.push(

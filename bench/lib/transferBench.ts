@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createRoom, fileRow, type TwoDevices, waitConnected } from '../../e2e/pwa/support.ts';
 import { type HeapReport, startHeapSampler } from '../../e2e/transfer/support.ts';
+import { type SelfTime, startCpuProfile } from './cpuProfile.ts';
 import { DEFAULT_RAW, describeSetting, formatSize, MiB, type RawSetting, type Variant } from './options.ts';
 import { downloadThroughUi } from './ours.ts';
 import { PEERJS_LABEL, peerjsTransfer, preparePeerjsSender } from './peerjsDefault.ts';
@@ -59,6 +60,8 @@ export interface Run {
   machine: { busyMs: number; otherMs: number; waitedMs: number };
   /** ours, when asked: the person clicks Save and the browser writes the file to Downloads */
   save?: SaveStep;
+  /** with --profile: the functions with the most self time on each page's main thread */
+  profile?: { sender: SelfTime[]; receiver: SelfTime[] };
 }
 
 export interface SaveStep {
@@ -121,11 +124,16 @@ export class TransferBench {
   private senderPeerId = '';
 
   private readonly quietWaitMs: number;
+  private readonly profileDir: string | null;
 
-  /** `quietWaitMs`: before each run, wait up to this long for other work on the machine to stop. */
-  constructor(env: TwoDevices, quietWaitMs = 0) {
+  /**
+   * `quietWaitMs`: before each run, wait up to this long for other work on the machine to stop.
+   * `profileDir`: CPU-profile both pages' main threads during every run and keep the profiles there.
+   */
+  constructor(env: TwoDevices, quietWaitMs = 0, profileDir: string | null = null) {
     this.env = env;
     this.quietWaitMs = quietWaitMs;
+    this.profileDir = profileDir;
   }
 
   private get alice(): Page {
@@ -184,6 +192,14 @@ export class TransferBench {
     const procs = [new ProcessSampler(alice.pid), new ProcessSampler(bob.pid)];
     const heaps = await Promise.all([startHeapSampler(alice.page, 250), startHeapSampler(bob.page, 250)]);
     await Promise.all([startProbes(alice.page), startProbes(bob.page)]);
+    const dir = this.profileDir;
+    const tag = `${variant}-${round < 0 ? 'sweep' : `round${round + 1}`}-${Date.now().toString(36)}`;
+    const profiles = dir
+      ? await Promise.all([
+          startCpuProfile(alice.page, dir, `${tag}-sender`),
+          startCpuProfile(bob.page, dir, `${tag}-receiver`),
+        ])
+      : null;
     for (const p of procs) p.start();
     const busyFrom = machineBusyMs();
     let result: Awaited<ReturnType<typeof transfer>>;
@@ -194,6 +210,9 @@ export class TransferBench {
       reports = procs.map((p) => p.stop());
     }
     const busyMs = machineBusyMs() - busyFrom;
+    const [senderTop, receiverTop] = profiles
+      ? await Promise.all(profiles.map(async (p) => (await p.stop()).slice(0, 10)))
+      : [];
     const [senderProcs, receiverProcs] = reports;
     const [senderHeap, receiverHeap] = await Promise.all(heaps.map((h) => h.stop()));
     const [senderProbe, receiverProbe] = await Promise.all([readProbes(alice.page), readProbes(bob.page)]);
@@ -231,6 +250,7 @@ export class TransferBench {
         heap: receiverHeap!,
       },
       machine: { busyMs, otherMs: busyMs - senderProcs!.cpu.totalMs - receiverProcs!.cpu.totalMs, waitedMs },
+      ...(senderTop && receiverTop ? { profile: { sender: senderTop, receiver: receiverTop } } : {}),
     };
   }
 

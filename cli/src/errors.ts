@@ -2,7 +2,7 @@
 // the transfer's codes where a download failed, a few of our own), plain words, and the exit code
 // scripts branch on. Codes, words and exit codes are listed in the README.
 import type { ClientErrorCode } from '../../pwa/src/net/errorWords.ts';
-import type { DownloadErrorCode } from '../../pwa/src/transfer/download.ts';
+import type { DownloadErrorCode } from '../../pwa/src/transfer/downloadTypes.ts';
 
 export type LocalErrorCode =
   | 'usage'
@@ -84,6 +84,7 @@ const EXIT_BY_CODE: Record<CliErrorCode, number> = {
   verification_failed: EXIT.verification,
   storage: EXIT.local,
   no_space: EXIT.local,
+  not_kept: EXIT.local,
   file_exists: EXIT.local,
   unsafe_path: EXIT.local,
   unreadable: EXIT.local,
@@ -139,6 +140,7 @@ const WORDS: Record<CliErrorCode, string> = {
   verification_failed: 'What arrived did not match what was shared, so it was thrown away.',
   storage: 'The download cannot be written here. Check free space and permissions.',
   no_space: 'The file does not fit in the free space here.',
+  not_kept: 'The file arrived and was checked, but it could not be kept here.',
   cross_origin: 'The tracker refused a request from another website. This is a bug in meshdrop.',
   lobby_off: 'This tracker has no lobby.',
 };

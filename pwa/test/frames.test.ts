@@ -41,7 +41,8 @@ describe('binary frames', () => {
   });
 
   it('size pieces to the channel', () => {
-    expect(piecePayloadSize(262144)).toBe(65536);
+    expect(piecePayloadSize(262144)).toBe(262144 - 16);
+    expect(piecePayloadSize(1024 ** 3)).toBe(262144 - 16); // Firefox states 1 GiB
     expect(piecePayloadSize(16384)).toBe(16384 - 16);
     expect(piecePayloadSize(null)).toBe(65536);
     expect(piecePayloadSize(Number.POSITIVE_INFINITY)).toBe(65536);

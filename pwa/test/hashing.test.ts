@@ -53,6 +53,31 @@ describe('content ids', () => {
     expect(await rootOf(n, 1024, result.chunkHashes)).toBe(result.contentId);
   });
 
+  it('more chunks than are hashed at once: every hash right, progress in order up to the size', async () => {
+    // 40 MiB of 1 MiB chunks from a blob of uneven parts: chunks span the stream's pieces, and more than
+    // HASH_AHEAD_BYTES must wait for earlier digests
+    const n = 40 * 1024 * 1024 + 7;
+    const bytes = pattern(n);
+    const parts = [bytes.subarray(0, 999), bytes.subarray(999, 5_000_001), bytes.subarray(5_000_001)];
+    const seen: number[] = [];
+    const result = await hashBlob(new Blob(parts), {
+      chunkSize: 1024 * 1024,
+      onProgress: (b) => seen.push(b),
+    });
+    expect(result.contentId).toBe(reference(bytes, 1024 * 1024));
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    expect(seen.at(-1)).toBe(n);
+    expect(seen).toHaveLength(41);
+  });
+
+  it('stops when aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      hashBlob(new Blob([pattern(5000)]), { chunkSize: 1024, signal: controller.signal }),
+    ).rejects.toThrow();
+  });
+
   it('binds size and chunk size into the id', async () => {
     const bytes = pattern(2048);
     const a = await hashBlob(new Blob([bytes]), { chunkSize: 1024 });

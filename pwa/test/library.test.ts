@@ -4,9 +4,11 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Download } from '../src/transfer/download.ts';
-import { libraryStorage } from '../src/transfer/downloadStorage.ts';
+import { type DownloadStorage, libraryStorage } from '../src/transfer/downloadStorage.ts';
 import { useDownloadsFactory } from '../src/transfer/downloadsDb.ts';
+import { messageFor } from '../src/transfer/downloadTypes.ts';
 import { TransferEngine } from '../src/transfer/engine.ts';
+import { decodeFrame, FrameKind } from '../src/transfer/frames.ts';
 import { hashChunk, rootOf } from '../src/transfer/hashing.ts';
 import { IdbChunkStore } from '../src/transfer/idbStore.ts';
 import {
@@ -155,5 +157,98 @@ describe('downloading again what the library has', () => {
     } as ConstructorParameters<typeof Download>[2]);
     await expectExact(d.start(), clock, bytes, { maxMs: 60_000 });
     expect(d.verifiedHashes()).toEqual(file.chunkHashes);
+  });
+});
+
+describe('a finished download the library cannot record', () => {
+  it('is not shown as kept: the row says so in plain words (not_kept), and Save still works', async () => {
+    const clock = new FakeClock();
+    const bytes = randomBytes(2 * 1024 * 1024 + 3, 46);
+    const file = await served(bytes);
+    const net = network({ src: honestServer(file, clock) });
+    const inner = libraryStorage('idb');
+    const storage: DownloadStorage = {
+      ...inner,
+      async partial(...args) {
+        const p = await inner.partial(...args);
+        return { ...p, keep: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')) };
+      },
+    };
+    const finished: string[] = [];
+    const engine = new TransferEngine({
+      peer: { get: () => null, subscribe: () => () => {} },
+      authorize: async () => null,
+      clock,
+      storage,
+      connect: net.connect,
+      onFinished: (entry) => finished.push(entry.contentId),
+    });
+    engine.download(listing(file), ROOM);
+    const item = await until(engine, clock, file.contentId, (i) => !!i.blob);
+    expect(item.status.error).toEqual({ code: 'not_kept', message: messageFor('not_kept') });
+    expect(item.kept).not.toBe(true);
+    expect(await digest(item.blob!)).toBe(await digest(bytes));
+    expect(await listLibrary()).toEqual([]);
+    expect(finished).toEqual([]);
+  });
+});
+
+describe('a download that lost its sources', () => {
+  it('continues by itself from what it stored when another device starts sharing the file', {
+    timeout: 30_000,
+  }, async () => {
+    const clock = new FakeClock();
+    const bytes = randomBytes(6 * 1024 * 1024 + 9, 47);
+    const file = await served(bytes);
+    const servers: Record<string, ReturnType<typeof honestServer>> = {};
+    const net = network(servers);
+    const asked: number[] = [];
+    const engine = new TransferEngine({
+      peer: { get: () => null, subscribe: () => () => {} },
+      authorize: async () => null,
+      clock,
+      storage: libraryStorage('idb'),
+      connect: async (peerId) => {
+        const channel = await net.connect(peerId);
+        // a delivers chunks 0-2 and nothing after: a source gone silent mid-way
+        const onMessage = channel.onMessage.bind(channel);
+        channel.onMessage = (handler) =>
+          onMessage((data) => {
+            const f = data instanceof ArrayBuffer ? decodeFrame(data) : null;
+            if (peerId === 'a' && f?.kind === FrameKind.Piece && f.index >= 3) return;
+            handler(data);
+          });
+        const send = channel.send.bind(channel);
+        channel.send = (data) => {
+          if (typeof data === 'string' && data.includes('"get"')) asked.push(...JSON.parse(data).chunks);
+          send(data);
+        };
+        return channel;
+      },
+    });
+    const only = (peerId: string, online = true) => ({
+      ...listing(file),
+      sources: [{ ...listing(file).sources[0]!, peerId, online }],
+    });
+    // a serves three chunks, then goes silent; the download gives up on it
+    servers.a = honestServer(file, clock);
+    engine.download(only('a'), ROOM);
+    const failed = await until(engine, clock, file.contentId, (i) => i.status.state === 'failed');
+    const stored = failed.status.progress.bytes;
+    expect(stored).toBe(3 * file.chunkSize);
+    // the same listing again (a still listed, or gone) is no reason to try again
+    engine.sourcesChanged(only('a'));
+    engine.sourcesChanged(only('a', false));
+    expect(engine.downloads()[0]!.status.state).toBe('failed');
+    // b appears: the download continues without a click, from the chunks it stored
+    servers.b = honestServer(file, clock);
+    const before = asked.length;
+    engine.sourcesChanged(only('b'));
+    const done = await until(engine, clock, file.contentId, (i) => !!i.blob);
+    expect(await digest(done.blob!)).toBe(await digest(bytes));
+    expect(done.status.resumedChunks).toBe(Math.ceil(stored / file.chunkSize));
+    const again = asked.slice(before);
+    expect(new Set(again).size).toBe(again.length);
+    expect(again.length + done.status.resumedChunks).toBe(Math.ceil(file.size / file.chunkSize));
   });
 });

@@ -1,9 +1,9 @@
 // One source link on its own: pieces are assembled as they arrive, only where the chunk stands, only for
 // chunks asked of this source; a chunk done elsewhere is let through unkept.
 import { describe, expect, it } from 'vitest';
-import { SourceError } from '../src/transfer/downloadTypes.ts';
+import { DownloadError } from '../src/transfer/downloadTypes.ts';
 import { encodeFrame, FrameKind } from '../src/transfer/frames.ts';
-import { MAX_PROTOCOL_ERRORS, SourceLink } from '../src/transfer/sourceLink.ts';
+import { MANIFEST_MS, MAX_PROTOCOL_ERRORS, SourceLink } from '../src/transfer/sourceLink.ts';
 import { channelPair } from './memoryChannel.ts';
 import {
   FakeClock,
@@ -77,13 +77,29 @@ describe('SourceLink', () => {
 
   it('too many malformed frames end the link', async () => {
     const { link, script } = await linked();
-    let ended: SourceError | null = null;
+    let ended: DownloadError | null = null;
     link.onEnd((e) => {
       ended = e;
     });
     for (let i = 0; i <= MAX_PROTOCOL_ERRORS; i++) script.sendRaw(new ArrayBuffer(3));
     await ticks();
-    expect(ended).toBeInstanceOf(SourceError);
+    expect(ended).toBeInstanceOf(DownloadError);
     expect(ended!.code).toBe('verification_failed');
+  });
+
+  it('a source that never sends its manifest is given up on after MANIFEST_MS of the clock it was given', async () => {
+    const file = await served(randomBytes(10_000, 62), 4096);
+    const clock = new FakeClock();
+    const link = new SourceLink('src', specOf(file), clock, { onPiece: () => {}, onChunk: () => {} });
+    const [mine] = channelPair('me', 'src', 256 * 1024, 'immediate'); // nobody answers on the other end
+    const manifest = link.open(mine, 7);
+    manifest.catch(() => undefined);
+    clock.advance(MANIFEST_MS - 1);
+    await ticks();
+    expect(link.failure).toBeNull();
+    clock.advance(1);
+    await expect(manifest).rejects.toMatchObject({ code: 'source_left', message: 'no manifest' });
+    expect(mine.closed).toBe(true);
+    expect(clock.pending).toBe(0);
   });
 });

@@ -4,7 +4,8 @@
 
 import type { Channel } from '../../../pwa/src/transfer/channel.ts';
 import { systemClock } from '../../../pwa/src/transfer/clock.ts';
-import { Download, DownloadError } from '../../../pwa/src/transfer/download.ts';
+import { Download } from '../../../pwa/src/transfer/download.ts';
+import { DownloadError } from '../../../pwa/src/transfer/downloadTypes.ts';
 import { hashChunk, rootOf } from '../../../pwa/src/transfer/hashing.ts';
 import type { RoomFile } from '../../../worker/protocol/api.ts';
 import { chunkCount } from '../../../worker/protocol/content.ts';

@@ -3,7 +3,7 @@
 // connections with that label are handed to the TransferServer. Everything else on the Peer is ignored.
 import type { DataConnection, Peer } from 'peerjs';
 import type { Channel } from '../../../pwa/src/transfer/channel.ts';
-import { SourceError } from '../../../pwa/src/transfer/download.ts';
+import { DownloadError } from '../../../pwa/src/transfer/downloadTypes.ts';
 import { TRANSFER_LABEL } from '../../../pwa/src/transfer/engine.ts';
 import type { TransferServer } from '../../../pwa/src/transfer/server.ts';
 import { nodeChannel } from './channel.ts';
@@ -23,7 +23,7 @@ export function connectTo(
     const onPeerError = (err: { type: string; message: string }) => {
       // the relay says that device is not connected (or shares no room with us)
       if (err.type === 'peer-unavailable' && err.message.includes(peerId))
-        fail(new SourceError('no_source', 'source offline'));
+        fail(new DownloadError('no_source', 'source offline'));
     };
     const fail = (err: Error) => {
       clearTimeout(timer);

@@ -44,7 +44,11 @@ function DownloadRow({ item }: { item: DownloadItem }) {
       <div className="download-head">
         <span className="name">{file.name}</span>
         <span className="muted">
-          {item.kept ? 'Already on this device: the copy in your library' : STATE_WORDS[state]}
+          {item.kept
+            ? 'Already on this device: the copy in your library'
+            : status.error?.code === 'not_kept'
+              ? 'Downloaded and checked, but not kept on this device'
+              : STATE_WORDS[state]}
         </span>
       </div>
       <progress max={1} value={progress.fraction} aria-label={`Progress of ${file.name}`} />

@@ -16,6 +16,7 @@ export function decodeControl(text: string): ControlMessage | null {
   try {
     value = JSON.parse(text);
   } catch {
+    // not JSON: the caller counts it as a malformed message from that source
     return null;
   }
   const parsed = controlMessage.safeParse(value);

@@ -16,15 +16,11 @@ import {
   type DownloadSpec,
   isTransferable,
   messageFor,
-  SourceError,
 } from './downloadTypes.ts';
 import { PROGRESS_EMIT_MS, type ProgressSnapshot, SpeedMeter, snapshot } from './progress.ts';
 import { ChunkScheduler } from './scheduler.ts';
 import { type Manifest, SourceLink } from './sourceLink.ts';
 import type { ChunkStore } from './store.ts';
-
-export type { DownloadErrorCode, DownloadSpec } from './downloadTypes.ts';
-export { DownloadError, messageFor, SourceError } from './downloadTypes.ts';
 
 export interface DownloadDeps {
   connect: (peerId: string) => Promise<Channel>;
@@ -171,6 +167,8 @@ export class Download {
   cancel(): void {
     if (this.isOver()) return;
     this.end('cancelled');
+    // the person asked to stop; storage that cannot be cleared now is found again as a partial and
+    // replaced by the next download of this content
     void this.deps.store.discard().catch(() => undefined);
   }
 
@@ -227,10 +225,12 @@ export class Download {
       if (link.failure) return channel.close();
       manifest = await link.open(channel, randomTransferId());
     } catch (err) {
-      return link.fail(err instanceof SourceError ? err : new SourceError('source_left', 'no connection'));
+      return link.fail(
+        err instanceof DownloadError ? err : new DownloadError('source_left', 'no connection'),
+      );
     }
     if (!(await this.acceptManifest(manifest))) {
-      return link.fail(new SourceError('verification_failed', 'manifest does not match the content id'));
+      return link.fail(new DownloadError('verification_failed', 'manifest does not match the content id'));
     }
     if (link.failure || this.isOver() || this.state === 'finishing') return link.close();
     this.busyTries.delete(link.peerId);
@@ -242,7 +242,7 @@ export class Download {
     this.feed(link);
   }
 
-  private linkEnded(link: SourceLink, err: SourceError) {
+  private linkEnded(link: SourceLink, err: DownloadError) {
     const peerId = link.peerId;
     if (this.links.get(peerId) === link) this.links.delete(peerId);
     this.ready.delete(link);
@@ -329,7 +329,7 @@ export class Download {
     if (!equalBytes(actual, this.hashes!.hashOf(index))) {
       // a corrupt or hostile chunk: never stored, asked for again; repeated offenders are dropped
       if (this.scheduler.reject(index, peerId))
-        link.fail(new SourceError('verification_failed', 'too many bad chunks'));
+        link.fail(new DownloadError('verification_failed', 'too many bad chunks'));
       this.feedAll();
       this.emit(true);
       return;
@@ -356,7 +356,7 @@ export class Download {
     for (const { source, reason } of this.scheduler.overdue(this.clock.now())) {
       this.timedOut++;
       this.scheduler.ban(source);
-      this.links.get(source)?.fail(new SourceError('source_left', reason));
+      this.links.get(source)?.fail(new DownloadError('source_left', reason));
     }
     this.emit(false);
   }

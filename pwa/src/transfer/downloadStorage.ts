@@ -101,6 +101,7 @@ export function libraryStorage(fixed?: Backend): DownloadStorage {
       const out: InterruptedDownload[] = [];
       for (const p of await listPartials()) {
         if (p.backend !== backend || !p.file || !p.roomId) continue;
+        // only a figure for the list: resuming checks every stored chunk anyway
         const storedBytes = await storedBytesOf(p).catch(() => 0);
         out.push({
           file: p.file,

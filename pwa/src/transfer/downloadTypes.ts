@@ -28,21 +28,16 @@ export type DownloadErrorCode =
   /** the source closed an idle transfer: open it again when there is work */
   | 'idle'
   /** the source speaks another protocol version */
-  | 'version';
+  | 'version'
+  /** the file arrived whole and verified, but the library could not record it: it is not kept */
+  | 'not_kept';
 
+/** Why a download, or one source of it, stopped: a stable code and words for diagnostics. */
 export class DownloadError extends Error {
   readonly code: DownloadErrorCode;
   constructor(code: DownloadErrorCode, message: string) {
     super(message);
-    this.code = code;
-  }
-}
-
-/** Why one source stopped serving this download. */
-export class SourceError extends Error {
-  readonly code: DownloadErrorCode;
-  constructor(code: DownloadErrorCode, message: string) {
-    super(message);
+    this.name = 'DownloadError';
     this.code = code;
   }
 }
@@ -84,5 +79,7 @@ export function messageFor(code: DownloadErrorCode): string {
       return 'This file is too large to download in pieces this small.';
     case 'version':
       return 'The device that has this file runs another version of MeshDrop. Reload both apps.';
+    case 'not_kept':
+      return 'The file arrived and was checked, but this device could not keep it in its library. Save it now: it is gone once the app closes.';
   }
 }

@@ -6,12 +6,13 @@ import type { DataConnection, Peer } from 'peerjs';
 import type { RoomFile } from '../../../worker/protocol/api.ts';
 import { TRANSFER_LIMITS } from '../../../worker/protocol/transfer.ts';
 import { type Channel, fromDataConnection } from './channel.ts';
+import { chunkHasher } from './chunkDigest.ts';
 import { type Clock, systemClock } from './clock.ts';
-import { Download, type DownloadStatus, messageFor, SourceError } from './download.ts';
+import { Download, type DownloadStatus } from './download.ts';
 import { type DownloadStorage, libraryStorage, type PartialStorage } from './downloadStorage.ts';
-import { isTransferable } from './downloadTypes.ts';
+import { DownloadError, isTransferable, messageFor } from './downloadTypes.ts';
 import { PerKeyGate } from './gate.ts';
-import { hashChunk, rootOf } from './hashing.ts';
+import { rootOf } from './hashing.ts';
 import { type GuardedPeer, InboundGuard, TRANSFER_LABEL } from './inbound.ts';
 import type { LibraryEntry } from './library.ts';
 import { PROGRESS_EMIT_MS, snapshot } from './progress.ts';
@@ -68,12 +69,19 @@ export class TransferEngine {
   private readonly partials = new Map<string, PartialStorage>();
   /** downloads between the click and their Download (looking for a kept copy, opening storage) */
   private readonly starting = new Map<string, { cancelled: boolean }>();
+  /**
+   * downloads that failed for want of a source, with the sources listed online then: one that is not
+   * among them (new, or back after going offline) continues the download by itself
+   */
+  private readonly stranded = new Map<string, Set<string>>();
   private items: DownloadItem[] = [];
   private uploadList: UploadInfo[] = [];
   private readonly listeners = new Set<Listener>();
   private attached: Peer | null = null;
   private detach = () => {};
   private uploadEmit: unknown = null;
+  /** verifies received chunks: WebCrypto, or a worker where the page has none (never this thread) */
+  private readonly hashChunk = chunkHasher();
 
   constructor(deps: EngineDeps) {
     this.deps = deps;
@@ -135,6 +143,7 @@ export class TransferEngine {
   download(file: RoomFile, roomId: string): void {
     const contentId = file.contentId;
     if (this.running.has(contentId) || this.starting.has(contentId)) return;
+    this.stranded.delete(contentId);
     const ticket = { cancelled: false };
     this.starting.set(contentId, ticket);
     const before = this.itemOf(contentId)?.status;
@@ -162,6 +171,13 @@ export class TransferEngine {
     if (item.file !== file) this.items = this.items.map((i) => (i === item ? { ...i, file } : i));
     const d = this.running.get(file.contentId);
     if (d) for (const s of file.sources) if (s.online) d.addSource(s.peerId);
+    const tried = this.stranded.get(file.contentId);
+    if (!tried || d || this.starting.has(file.contentId)) return;
+    const online = new Set(file.sources.filter((s) => s.online).map((s) => s.peerId));
+    online.delete(this.deps.peer.get()?.id ?? '');
+    // a source that went offline counts as new when it comes back
+    for (const p of tried) if (!online.has(p)) tried.delete(p);
+    if ([...online].some((p) => !tried.has(p))) this.download(file, item.roomId);
   }
 
   cancel(contentId: string): void {
@@ -187,6 +203,7 @@ export class TransferEngine {
 
   /** Lists the downloads a reload (or a crash) interrupted, paused, each resumable from its chunks on disk. */
   async restore(): Promise<void> {
+    // storage that cannot be listed lists nothing to resume; a new download of the file still works
     const found = await this.storage.interrupted().catch(() => []);
     const known = new Set(this.items.map((i) => i.contentId));
     const paused: DownloadItem[] = found
@@ -208,10 +225,12 @@ export class TransferEngine {
     if (this.running.has(contentId) || this.starting.has(contentId)) return;
     const partial = this.partials.get(contentId);
     this.partials.delete(contentId);
+    // storage that cannot be given back now is found as a partial, and replaced, by the next download
     if (partial && !this.itemOf(contentId)?.blob) void partial.store.discard().catch(() => undefined);
     else if (this.itemOf(contentId)?.status.state === 'paused')
       void this.storage.forget(contentId).catch(() => undefined);
     this.items = this.items.filter((i) => i.contentId !== contentId);
+    this.stranded.delete(contentId);
     this.emit();
   }
 
@@ -220,6 +239,7 @@ export class TransferEngine {
   private async begin(file: RoomFile, roomId: string, ticket: { cancelled: boolean }) {
     const { contentId } = file;
     // the library already has it: offer that copy; a new download must never touch it
+    // a library that cannot be read is treated as not having the file: it is downloaded again
     const kept = await this.storage.kept(contentId).catch(() => null);
     if (ticket.cancelled) return;
     if (kept) {
@@ -233,6 +253,7 @@ export class TransferEngine {
     };
     // nothing is created on disk for a listing no transfer could satisfy
     if (!isTransferable(file)) return failed('unsupported');
+    // unknown free space is not a reason to refuse: a full disk still fails the write, visibly
     const free = await this.storage.free().catch(() => null);
     if (ticket.cancelled) return;
     // what an interrupted run stored is already counted as used
@@ -245,6 +266,7 @@ export class TransferEngine {
     } catch {
       return failed('storage');
     }
+    // cancelled before it began: nothing of value in it (a failed discard is replaced next time)
     if (ticket.cancelled) return void partial.store.discard().catch(() => undefined);
     const me = this.deps.peer.get()?.id;
     const sources = [...file.sources]
@@ -257,9 +279,10 @@ export class TransferEngine {
       {
         connect: (peerId) => this.connect(peerId),
         store: partial.store,
-        hashChunk,
+        hashChunk: this.hashChunk,
         rootOf,
         clock: this.clock,
+        // without them an interrupted run cannot trust its chunks and fetches them again: slower, not wrong
         onManifest: (hashes) => void partial.remember(hashes).catch(() => undefined),
       },
     );
@@ -271,7 +294,13 @@ export class TransferEngine {
     d.start().then(
       (blob) => void this.finished(file, roomId, d, blob, partial),
       () => {
-        if (this.running.get(contentId) === d) this.running.delete(contentId);
+        if (this.running.get(contentId) !== d) return;
+        this.running.delete(contentId);
+        const code = d.status().error?.code;
+        if (code === 'source_left' || code === 'no_source') {
+          const listed = this.itemOf(contentId)?.file.sources ?? [];
+          this.stranded.set(contentId, new Set(listed.filter((s) => s.online).map((s) => s.peerId)));
+        }
       },
     );
   }
@@ -306,7 +335,7 @@ export class TransferEngine {
       const onPeerError = (err: { type: string; message: string }) => {
         // the relay says it is not connected (or not in a room with us): nobody to download from there
         if (err.type === 'peer-unavailable' && err.message.includes(peerId)) {
-          fail(new SourceError('no_source', 'source offline'));
+          fail(new DownloadError('no_source', 'source offline'));
         }
       };
       const fail = (err: Error) => {
@@ -340,12 +369,18 @@ export class TransferEngine {
         completedAt: this.clock.now(),
       });
     } catch {
-      // the bytes are complete and verified; only the library listing failed (it is offered here anyway)
+      // the bytes are complete and verified, but the library has no record of them: offered for Save
+      // here, and the person is told that the app will not keep them (its partial record stays, so a
+      // reload lists it again and finishes from the stored chunks)
     }
     // only now: a new click before the library knows the file would start a second download
     if (this.running.get(file.contentId) === d) this.running.delete(file.contentId);
     this.partials.delete(file.contentId);
-    this.update(file.contentId, { blob });
+    if (entry) this.update(file.contentId, { blob });
+    else {
+      const status = { ...d.status(), error: { code: 'not_kept' as const, message: messageFor('not_kept') } };
+      this.update(file.contentId, { blob, status });
+    }
     if (entry) this.deps.onFinished?.(entry, blob);
   }
 

@@ -73,6 +73,7 @@ export function openLibraryFile(entry: LibraryEntry): Promise<Blob> {
 export async function keptCopy(contentId: string): Promise<{ entry: LibraryEntry; blob: Blob } | null> {
   const entry = await getFromLibrary(contentId);
   if (!entry) return null;
+  // bytes the browser evicted (or cannot open) are not a kept copy: the caller downloads again
   const blob = await openLibraryFile(entry).catch(() => null);
   return blob && blob.size === entry.size ? { entry, blob } : null;
 }
@@ -97,6 +98,7 @@ export async function partialFor(
     if (!meta) return found;
     partial = { ...found, ...meta, startedAt: found.startedAt ?? meta.startedAt };
   } else {
+    // the old backend's bytes are unusable here either way; left over if they cannot be removed now
     if (found) await removeStored(found.backend, found.storageKey).catch(() => undefined);
     const suffix = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0'));
     partial = { contentId, storageKey: `${contentId}.${suffix.join('')}`, backend, ...meta };

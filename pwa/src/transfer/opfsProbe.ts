@@ -27,6 +27,7 @@ export function probeOpfs(spawn: () => ProbeWorker = spawnProbe, timeoutMs = 5_0
     try {
       worker = spawn();
     } catch {
+      // no module workers here: no sync access handles either, so IndexedDB
       return done(false);
     }
     worker.onmessage = (e) => done(e.data === true);

@@ -9,3 +9,9 @@ export type OpfsRequest =
 export type OpfsReply =
   | { id: number; ok: true; indices?: number[] }
   | { id: number; ok: false; error: string };
+
+/** A file that is not there (NotFoundError) reads as null; any other failure is the caller's to show. */
+export function notFoundAsNull(err: unknown): null {
+  if (err instanceof DOMException && err.name === 'NotFoundError') return null;
+  throw err;
+}

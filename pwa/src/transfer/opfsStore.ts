@@ -2,7 +2,7 @@
 // named after the download's storage key; the finished file is OPFS's own disk-backed File. An
 // interrupted download resumes from the chunks on disk that match the hashes its earlier run verified.
 import { probeOpfs } from './opfsProbe.ts';
-import type { OpfsReply, OpfsRequest } from './opfsProtocol.ts';
+import { notFoundAsNull, type OpfsReply, type OpfsRequest } from './opfsProtocol.ts';
 import type { ChunkStore } from './store.ts';
 
 type Pending = { resolve: (indices: number[] | undefined) => void; reject: (e: Error) => void };
@@ -89,7 +89,7 @@ export class OpfsChunkStore implements ChunkStore {
   /** Bytes in the file so far (an interrupted download's upper bound), 0 when there is none. */
   static async sizeOf(key: string): Promise<number> {
     const dir = await navigator.storage.getDirectory();
-    const handle = await dir.getFileHandle(key).catch(() => null);
+    const handle = await dir.getFileHandle(key).catch(notFoundAsNull);
     return handle ? (await handle.getFile()).size : 0;
   }
 }

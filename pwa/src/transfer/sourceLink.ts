@@ -9,7 +9,7 @@ import { HashesAssembler } from './assemble.ts';
 import type { Channel, ChannelData } from './channel.ts';
 import type { Clock } from './clock.ts';
 import { decodeControl, encodeControl } from './control.ts';
-import { type DownloadErrorCode, type DownloadSpec, SourceError } from './download.ts';
+import { DownloadError, type DownloadErrorCode, type DownloadSpec } from './downloadTypes.ts';
 import { decodeFrame, FrameKind } from './frames.ts';
 
 /** How long a source may take to send the whole manifest after `open`. */
@@ -47,7 +47,7 @@ export class SourceLink {
   /** What the last of them was (for diagnostics). */
   lastDropped: string | null = null;
   /** Why the link ended, once it has. */
-  failure: SourceError | null = null;
+  failure: DownloadError | null = null;
   private readonly spec: DownloadSpec;
   private readonly clock: Clock;
   private readonly handlers: LinkHandlers;
@@ -59,7 +59,7 @@ export class SourceLink {
     resolve: (m: Manifest) => void;
     reject: (e: Error) => void;
   } | null = null;
-  private readonly endListeners: ((err: SourceError) => void)[] = [];
+  private readonly endListeners: ((err: DownloadError) => void)[] = [];
   private closed = false;
 
   constructor(peerId: string, spec: DownloadSpec, clock: Clock, handlers: LinkHandlers) {
@@ -77,7 +77,7 @@ export class SourceLink {
   }
 
   /** Called once when the link ends for any reason (the source failed, left, or we closed it). */
-  onEnd(listener: (err: SourceError) => void): void {
+  onEnd(listener: (err: DownloadError) => void): void {
     if (this.failure) listener(this.failure);
     else this.endListeners.push(listener);
   }
@@ -87,13 +87,13 @@ export class SourceLink {
     this.channel = channel;
     this.id = id;
     channel.onMessage((data) => this.receive(data));
-    channel.onClose(() => this.fail(new SourceError('source_left', 'closed')));
+    channel.onClose(() => this.fail(new DownloadError('source_left', 'closed')));
     const result = new Promise<Manifest>((resolve, reject) => {
       this.manifest = { header: null, resolve, reject };
     });
     if (this.failure) return Promise.reject(this.failure);
     const timer = this.clock.setTimeout(
-      () => this.fail(new SourceError('source_left', 'no manifest')),
+      () => this.fail(new DownloadError('source_left', 'no manifest')),
       MANIFEST_MS,
     );
     this.send(
@@ -148,11 +148,11 @@ export class SourceLink {
       this.send(encodeControl({ t: 'cancel', id: this.id }));
       this.channel.close();
     }
-    this.fail(new SourceError('source_left', 'closed'));
+    this.fail(new DownloadError('source_left', 'closed'));
   }
 
   /** Ends the link with `err` (the first reason wins) and closes the channel. */
-  fail(err: SourceError): void {
+  fail(err: DownloadError): void {
     if (this.failure) return;
     this.failure = err;
     this.manifest?.reject(err);
@@ -169,7 +169,7 @@ export class SourceLink {
     try {
       this.channel?.send(text);
     } catch {
-      this.fail(new SourceError('source_left', 'send failed'));
+      this.fail(new DownloadError('source_left', 'send failed'));
     }
   }
 
@@ -177,7 +177,7 @@ export class SourceLink {
     this.lastDropped = why;
     this.dropped++;
     if (this.dropped > MAX_PROTOCOL_ERRORS) {
-      this.fail(new SourceError('verification_failed', 'too many malformed messages'));
+      this.fail(new DownloadError('verification_failed', 'too many malformed messages'));
     }
   }
 
@@ -228,7 +228,7 @@ export class SourceLink {
     const awaitingManifest = this.manifest !== null && this.manifest.header === null;
     if (awaitingManifest && (!msg || msg.id !== this.id || msg.t === 'get' || msg.t === 'open')) {
       this.dropped++;
-      return this.fail(new SourceError('verification_failed', 'no valid manifest'));
+      return this.fail(new DownloadError('verification_failed', 'no valid manifest'));
     }
     if (!msg) return this.protocolError('malformed control message');
     if (msg.id !== this.id) return this.protocolError(`${msg.t} of transfer ${msg.id}`);
@@ -242,7 +242,7 @@ export class SourceLink {
         msg.chunkCount !== expectedCount
       ) {
         this.dropped++;
-        return this.fail(new SourceError('verification_failed', 'manifest does not match the listing'));
+        return this.fail(new DownloadError('verification_failed', 'manifest does not match the listing'));
       }
       const header: Manifest = {
         size: msg.size,
@@ -252,9 +252,9 @@ export class SourceLink {
       this.manifest.header = header;
       if (header.hashes.complete) this.manifest.resolve(header);
     } else if (msg.t === 'error') {
-      this.fail(new SourceError(codeFor(msg.code), 'the source answered with an error'));
+      this.fail(new DownloadError(codeFor(msg.code), 'the source answered with an error'));
     } else if (msg.t === 'cancel') {
-      this.fail(new SourceError('source_left', 'cancelled by source'));
+      this.fail(new DownloadError('source_left', 'cancelled by source'));
     } else {
       this.protocolError(`unexpected ${msg.t}`);
     }

@@ -3,7 +3,7 @@
 // Files are named by storage key (a content id and a random suffix), never by anything a user or another
 // device chose; any other name is refused.
 import { hashChunk } from '../transfer/hashing.ts';
-import type { OpfsReply, OpfsRequest } from '../transfer/opfsProtocol.ts';
+import { notFoundAsNull, type OpfsReply, type OpfsRequest } from '../transfer/opfsProtocol.ts';
 import { storedChunks } from '../transfer/storedChunks.ts';
 
 // the page's DOM typings describe `self` as a Window; in this worker it is a dedicated worker scope
@@ -67,7 +67,8 @@ scope.onmessage = async (event: MessageEvent<OpfsRequest>) => {
       handles.get(req.name)?.close();
       handles.delete(req.name);
       const dir = await navigator.storage.getDirectory();
-      await dir.removeEntry(req.name).catch(() => undefined);
+      // already gone is what was asked; any other failure is answered as an error
+      await dir.removeEntry(req.name).catch(notFoundAsNull);
     }
     reply({ id: req.id, ok: true });
   } catch (err) {

@@ -1,0 +1,74 @@
+// SHA-256 of received chunks where crypto.subtle is missing (plain-http pages): hash-wasm in a worker, so
+// verifying a download never hashes on the page's main thread. The chunk is copied to the worker (a
+// 1 MiB copy costs the page far less than hashing it); the page keeps its own bytes for the store.
+import { hashChunk } from './hashing.ts';
+
+export interface DigestRequest {
+  id: number;
+  bytes: Uint8Array;
+}
+
+export type DigestReply = { id: number; hash: Uint8Array } | { id: number; error: string };
+
+/** What the digest worker does with one request (also what the tests run in place of the worker). */
+export async function digestReply(req: DigestRequest): Promise<DigestReply> {
+  try {
+    return { id: req.id, hash: await hashChunk(req.bytes) };
+  } catch (err) {
+    return { id: req.id, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** The parts of a Worker the digester uses. */
+export interface DigestWorker {
+  postMessage(req: DigestRequest): void;
+  onmessage: ((e: { data: DigestReply }) => void) | null;
+  onerror: ((e: { message?: string }) => void) | null;
+  terminate(): void;
+}
+
+/** `hashChunk` through a worker started on first use (again after it died). */
+export function workerDigester(spawn: () => DigestWorker): (bytes: Uint8Array) => Promise<Uint8Array> {
+  let worker: DigestWorker | null = null;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (h: Uint8Array) => void; reject: (e: Error) => void }>();
+  const start = (): DigestWorker => {
+    const w = spawn();
+    w.onmessage = ({ data }) => {
+      const p = pending.get(data.id);
+      pending.delete(data.id);
+      if ('hash' in data) p?.resolve(data.hash);
+      else p?.reject(new Error(data.error));
+    };
+    // a dead worker fails what it held (those downloads say they could not check their data) and the
+    // next chunk starts a new one
+    w.onerror = (e) => {
+      w.terminate();
+      if (worker === w) worker = null;
+      for (const p of pending.values()) p.reject(new Error(e.message || 'the hashing worker stopped'));
+      pending.clear();
+    };
+    return w;
+  };
+  return (bytes) => {
+    worker ??= start();
+    const id = nextId++;
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const request = { id, bytes: whole ? bytes : bytes.slice() }; // a view would clone its whole buffer
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker!.postMessage(request);
+    });
+  };
+}
+
+/** Chunk hashing for downloads: WebCrypto where the page has it, else the digest worker. */
+export function chunkHasher(): (bytes: Uint8Array) => Promise<Uint8Array> {
+  if (globalThis.crypto?.subtle || typeof Worker === 'undefined') return hashChunk;
+  return workerDigester(
+    () =>
+      new Worker(new URL('../workers/digest.worker.ts', import.meta.url), {
+        type: 'module',
+      }) as unknown as DigestWorker,
+  );
+}

@@ -1,0 +1,10 @@
+// Hashes download chunks for pages without crypto.subtle (plain http), off the main thread: chunkDigest.ts.
+import { type DigestReply, type DigestRequest, digestReply } from '../transfer/chunkDigest.ts';
+
+// the page's DOM typings describe `self` as a Window; in this worker it is a dedicated worker scope
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent<DigestRequest>) => void) | null;
+  postMessage(message: DigestReply): void;
+};
+
+scope.onmessage = async (event) => scope.postMessage(await digestReply(event.data));

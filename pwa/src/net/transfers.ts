@@ -45,6 +45,10 @@ export function startTransfers(session: Session): TransferEngine {
       sharedIn: (contentId) =>
         new Set([...sharedFiles.roomsOf(contentId), ...(libraryRooms.get(contentId) ?? [])]),
       open: servedFile,
+      // a running download serves its verified chunks in its own room (issue 11)
+      fetchRooms: () => transferEngine().fetchRooms(),
+      fetchingIn: (contentId) => transferEngine().fetchingIn(contentId),
+      openPartial: (contentId) => transferEngine().partialFile(contentId),
     }),
     onFinished: (entry) => {
       addLibraryRoom(entry);

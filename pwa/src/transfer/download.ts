@@ -18,6 +18,7 @@ import {
   messageFor,
   SourceError,
 } from './downloadTypes.ts';
+import { HaveMap } from './haveMap.ts';
 import { PROGRESS_EMIT_MS, type ProgressSnapshot, SpeedMeter, snapshot } from './progress.ts';
 import { ChunkScheduler } from './scheduler.ts';
 import { type Manifest, SourceLink } from './sourceLink.ts';
@@ -109,6 +110,9 @@ export class Download {
   private lastEmit = Number.NEGATIVE_INFINITY;
   private emitTimer: unknown = null;
   private readonly timers = new Set<unknown>();
+  /** The chunks verified here (resumed ones too): what this device may serve while it downloads. */
+  readonly have: HaveMap;
+  private readonly haveListeners = new Set<(index: number) => void>();
 
   constructor(spec: DownloadSpec, sources: string[], deps: DownloadDeps) {
     this.spec = spec;
@@ -117,6 +121,13 @@ export class Download {
     this.candidates = [...new Set(sources)];
     const count = isTransferable(spec) ? chunkCount(spec.size, spec.chunkSize) : 0;
     this.scheduler = new ChunkScheduler(count, (i) => this.chunkLength(i));
+    this.have = new HaveMap(count);
+  }
+
+  /** Each chunk verified and stored from now on (for serving it as a partial source). */
+  onHave(listener: (index: number) => void): () => void {
+    this.haveListeners.add(listener);
+    return () => this.haveListeners.delete(listener);
   }
 
   onChange(listener: (s: DownloadStatus) => void): () => void {
@@ -180,8 +191,11 @@ export class Download {
       const already = await this.deps.store.stored();
       this.scheduler = new ChunkScheduler(this.scheduler.count, (i) => this.chunkLength(i), already);
       this.resumedChunks = this.scheduler.doneCount;
-      for (let i = 0; i < this.scheduler.count; i++)
-        if (this.scheduler.stateOf(i) === 'done') this.bytes += this.chunkLength(i);
+      for (let i = 0; i < this.scheduler.count; i++) {
+        if (this.scheduler.stateOf(i) !== 'done') continue;
+        this.bytes += this.chunkLength(i);
+        this.have.add(i);
+      }
       this.meter.add(this.clock.now(), this.bytes);
     } catch {
       return this.fail('storage', messageFor('storage'));
@@ -214,6 +228,7 @@ export class Download {
     const link: SourceLink = new SourceLink(peerId, this.spec, this.clock, {
       onPiece: () => this.scheduler.piece(peerId, this.clock.now()),
       onChunk: (index, bytes) => this.onChunk(link, index, bytes),
+      onHave: () => this.feed(link),
     });
     this.links.set(peerId, link);
     link.onEnd((err) => this.linkEnded(link, err));
@@ -234,6 +249,7 @@ export class Download {
     }
     if (link.failure || this.isOver() || this.state === 'finishing') return link.close();
     this.busyTries.delete(link.peerId);
+    this.scheduler.setHave(link.peerId, manifest.have, this.clock.now());
     this.ready.add(link);
     // everything may already be stored (an interrupted run that wrote its last chunk): the verified
     // manifest was all that was missing
@@ -342,6 +358,8 @@ export class Download {
     const others = this.scheduler.markDone(index, peerId, this.clock.now());
     if (others === null) return;
     for (const o of others) this.links.get(o)?.forget(index);
+    this.have.add(index);
+    for (const l of this.haveListeners) l(index);
     this.bytes += length;
     this.meter.add(this.clock.now(), this.bytes);
     if (this.scheduler.complete) return this.complete();

@@ -14,6 +14,7 @@ import { PerKeyGate } from './gate.ts';
 import { hashChunk, rootOf } from './hashing.ts';
 import { type GuardedPeer, InboundGuard, TRANSFER_LABEL } from './inbound.ts';
 import type { LibraryEntry } from './library.ts';
+import { partialFileOf } from './partialSource.ts';
 import { PROGRESS_EMIT_MS, snapshot } from './progress.ts';
 import { type OpenRequest, type ServedFile, TransferServer, type UploadInfo } from './server.ts';
 
@@ -133,6 +134,24 @@ export class TransferEngine {
   peer(): Peer | null {
     return this.deps.peer.get();
   }
+
+  // ---- partial sources (issue 11: a file spreads while it moves) ----
+
+  /** The room a running download of `contentId` was started from (where its verified chunks may be served). */
+  fetchingIn = (contentId: string): ReadonlySet<string> => {
+    const d = this.running.get(contentId);
+    return new Set(d && this.partialFile(contentId) ? [d.spec.roomId] : []);
+  };
+
+  /** Rooms with a running download (they are asked about, like rooms with shares). */
+  fetchRooms = (): Set<string> => new Set([...this.running.values()].map((d) => d.spec.roomId));
+
+  /** A running download's verified chunks as a partial file to serve, once its manifest is proved. */
+  partialFile = (contentId: string): ServedFile | null => {
+    const d = this.running.get(contentId);
+    const store = this.partials.get(contentId)?.store;
+    return d && store ? partialFileOf(d, store) : null;
+  };
 
   // ---- what the app asks ----
 

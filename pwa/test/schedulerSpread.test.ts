@@ -1,0 +1,96 @@
+// The scheduler with partial sources: who holds what, rarest first, and sources that claim and do not
+// deliver. Pure, with time passed in.
+import { describe, expect, it } from 'vitest';
+import { HaveMap } from '../src/transfer/haveMap.ts';
+import { ChunkScheduler, MAX_BAD_CHUNKS_PER_SOURCE, SOURCE_DEADLINES } from '../src/transfer/scheduler.ts';
+
+const MiB = 1024 * 1024;
+const lengthOf = () => MiB;
+const up = (n: number) => ({ maxChunks: n, maxBytes: Number.POSITIVE_INFINITY });
+const holding = (count: number, indices: number[]) => {
+  const m = new HaveMap(count);
+  for (const i of indices) m.add(i);
+  return m;
+};
+
+describe('ChunkScheduler with partial sources', () => {
+  it('asks a partial source only for chunks it holds, and for more as its map grows', () => {
+    const s = new ChunkScheduler(10, lengthOf);
+    const have = holding(10, [2, 3]);
+    s.setHave('b', have, 0);
+    expect(s.take('b', 0, up(10))).toEqual([2, 3]);
+    expect(s.hasWorkFor('b')).toBe(false);
+    have.add(7);
+    expect(s.hasWorkFor('b')).toBe(true);
+    expect(s.take('b', 0, up(10))).toEqual([7]);
+  });
+
+  it('gives a complete source the chunks no partial source holds first (rarest first)', () => {
+    const s = new ChunkScheduler(8, lengthOf);
+    s.setHave('a', null, 0);
+    s.setHave('b', holding(8, [0, 1, 2, 3]), 0);
+    // a could send 0..3 too, but b holds them: a takes what only it can give
+    expect(s.take('a', 0, up(4))).toEqual([4, 5, 6, 7]);
+    expect(s.take('b', 0, up(4))).toEqual([0, 1, 2, 3]);
+  });
+
+  it('prefers chunks held by one partial source over those two hold', () => {
+    const s = new ChunkScheduler(6, lengthOf);
+    s.setHave('b', holding(6, [0, 1, 2, 3]), 0);
+    s.setHave('c', holding(6, [0, 1, 4, 5]), 0);
+    expect(s.take('b', 0, up(2))).toEqual([2, 3]);
+    expect(s.take('c', 0, up(2))).toEqual([4, 5]);
+    expect(s.take('b', 0, up(4))).toEqual([0, 1]);
+  });
+
+  it('with only complete sources, goes lowest first', () => {
+    const s = new ChunkScheduler(6, lengthOf);
+    s.setHave('a', null, 0);
+    s.setHave('b', null, 0);
+    expect(s.take('b', 0, up(3))).toEqual([0, 1, 2]);
+    expect(s.take('a', 0, up(3))).toEqual([3, 4, 5]);
+  });
+
+  it('forgets a released source: it no longer makes chunks look common', () => {
+    const s = new ChunkScheduler(4, lengthOf);
+    s.setHave('a', null, 0);
+    s.setHave('b', holding(4, [0, 1]), 0);
+    s.release('b');
+    expect(s.take('a', 0, up(2))).toEqual([0, 1]);
+  });
+
+  it('makes end-game copies only of chunks the source holds', () => {
+    const s = new ChunkScheduler(4, lengthOf);
+    s.setHave('a', null, 0);
+    s.setHave('b', holding(4, [3]), 0);
+    expect(s.take('a', 0, up(4))).toEqual([0, 1, 2, 3]);
+    expect(s.take('b', 0, up(4))).toEqual([3]);
+  });
+
+  it('drops a partial source that claims chunks and sends nothing; the chunks go to the complete one', () => {
+    const s = new ChunkScheduler(4, lengthOf);
+    s.setHave('a', null, 0);
+    s.setHave('liar', HaveMap.full(4), 0);
+    expect(s.take('liar', 0, up(4))).toEqual([0, 1, 2, 3]);
+    expect(s.take('a', 0, up(4))).toEqual([0, 1, 2, 3]); // end-game copies meanwhile
+    s.piece('a', 1000);
+    s.markDone(0, 'a', 1000);
+    s.piece('a', SOURCE_DEADLINES.silenceMs); // the honest one keeps sending
+    expect(s.overdue(SOURCE_DEADLINES.silenceMs)).toEqual([]);
+    expect(s.overdue(SOURCE_DEADLINES.silenceMs + 1)).toEqual([{ source: 'liar', reason: 'silent' }]);
+    s.ban('liar');
+    expect(s.inflight('liar')).toEqual([]);
+    for (const i of [1, 2, 3]) expect(s.isOwner(i, 'a')).toBe(true);
+  });
+
+  it('bans a partial source that serves junk for what it claims, and gives the chunks back', () => {
+    const s = new ChunkScheduler(6, lengthOf);
+    s.setHave('junk', holding(6, [0, 1, 2]), 0);
+    s.take('junk', 0, up(6));
+    let banned = false;
+    for (const i of [0, 1, 2].slice(0, MAX_BAD_CHUNKS_PER_SOURCE)) banned = s.reject(i, 'junk');
+    expect(banned).toBe(true);
+    s.setHave('a', null, 0);
+    expect(s.take('a', 0, up(6))).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});

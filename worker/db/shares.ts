@@ -9,6 +9,8 @@ export interface NewShare {
   name: string;
   path: string;
   type: string;
+  /** a device still downloading it, serving the chunks it has (issue 11) */
+  partial?: boolean;
 }
 
 export interface ShareRow {
@@ -22,6 +24,25 @@ export interface ShareRow {
   path: string;
   type: string;
   added_at: number;
+  /** 1: the device is still downloading it (a partial source) */
+  partial: number;
+}
+
+/** Of these contents, those the device shares in the room as a partial source now. */
+export async function partialContentsOf(
+  db: D1Database,
+  roomId: string,
+  peerId: string,
+  contentIds: string[],
+): Promise<Set<string>> {
+  const { results } = await db
+    .prepare(
+      `SELECT content_id FROM shares
+        WHERE room_id = ?1 AND peer_id = ?2 AND partial = 1 AND content_id IN (SELECT value FROM json_each(?3))`,
+    )
+    .bind(roomId, peerId, JSON.stringify(contentIds))
+    .all<{ content_id: string }>();
+  return new Set(results.map((r) => r.content_id));
 }
 
 /** Shares of these contents in the room whose size or chunk size disagrees with the new ones. */
@@ -60,16 +81,18 @@ export async function insertShares(
   files: NewShare[],
   now: number,
 ): Promise<ShareRow[]> {
-  const rows = JSON.stringify(files);
+  const rows = JSON.stringify(files.map((f) => ({ ...f, partial: f.partial ? 1 : 0 })));
+  // a complete share never becomes partial again; a partial one becomes complete when re-shared whole
   const { results } = await db
     .prepare(
-      `INSERT INTO shares (id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at)
+      `INSERT INTO shares (id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at, partial)
        SELECT json_extract(value, '$.id'), ?1, ?2, json_extract(value, '$.contentId'),
               json_extract(value, '$.size'), json_extract(value, '$.chunkSize'),
-              json_extract(value, '$.name'), json_extract(value, '$.path'), json_extract(value, '$.type'), ?4
+              json_extract(value, '$.name'), json_extract(value, '$.path'), json_extract(value, '$.type'), ?4,
+              json_extract(value, '$.partial')
          FROM json_each(?3) WHERE true
-       ON CONFLICT DO UPDATE SET type = excluded.type
-       RETURNING id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at`,
+       ON CONFLICT DO UPDATE SET type = excluded.type, partial = min(shares.partial, excluded.partial)
+       RETURNING id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at, partial`,
     )
     .bind(roomId, peerId, rows, now)
     .all<ShareRow>();
@@ -79,7 +102,7 @@ export async function insertShares(
 export function findShare(db: D1Database, roomId: string, shareId: string): Promise<ShareRow | null> {
   return db
     .prepare(
-      `SELECT id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at
+      `SELECT id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at, partial
          FROM shares WHERE id = ?1 AND room_id = ?2`,
     )
     .bind(shareId, roomId)
@@ -160,7 +183,7 @@ export async function listSources(
     .prepare(
       `SELECT * FROM (
          SELECT s.id, s.room_id, s.peer_id, s.content_id, s.size, s.chunk_size, s.name, s.path, s.type,
-                s.added_at, p.name AS peer_name, p.online_since,
+                s.added_at, s.partial, p.name AS peer_name, p.online_since,
                 row_number() OVER (PARTITION BY s.content_id
                                    ORDER BY p.online_since IS NULL, s.added_at, s.id) AS rn,
                 count(*) OVER (PARTITION BY s.content_id) AS total
@@ -178,7 +201,7 @@ export async function listSources(
 export async function listSharesOfPeer(db: D1Database, roomId: string, peerId: string): Promise<ShareRow[]> {
   const { results } = await db
     .prepare(
-      `SELECT id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at
+      `SELECT id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at, partial
          FROM shares WHERE room_id = ?1 AND peer_id = ?2`,
     )
     .bind(roomId, peerId)

@@ -3,6 +3,7 @@
 // connection's current Peer, and shares finished downloads back into their room so the downloader
 // becomes a source too.
 import type { Peer } from 'peerjs';
+import type { RoomFile } from '../../../worker/protocol/api.ts';
 import type { LiveEvent } from '../../../worker/protocol/live.ts';
 import { setTransferActivityProbe } from '../app/transferActivity.ts';
 import { createAuthorizer, RoomMembership } from '../transfer/access.ts';
@@ -50,7 +51,12 @@ export function startTransfers(session: Session): TransferEngine {
       fetchingIn: (contentId) => transferEngine().fetchingIn(contentId),
       openPartial: (contentId) => transferEngine().partialFile(contentId),
     }),
+    onPartial: (file, roomId, serving) => void listPartial(session, file, roomId, serving),
     onFinished: (entry) => {
+      // shared back whole below: the same share, no longer partial (it must not be taken back)
+      const partial = partialShares.get(entry.contentId);
+      if (partial) partial.state = 'finished';
+      partialShares.delete(entry.contentId);
       addLibraryRoom(entry);
       // the library now holds something worth keeping: ask the browser not to evict it under pressure
       void navigator.storage?.persist?.().catch(() => false);
@@ -185,6 +191,45 @@ async function shareBack(session: Session, entries: LibraryEntry[]): Promise<voi
       );
     }
   }
+}
+
+/** This device's partial shares (downloads it serves from while they run), by content id. */
+interface PartialShare {
+  roomId: string;
+  shareId: string | null;
+  state: 'listed' | 'stopped' | 'finished';
+}
+const partialShares = new Map<string, PartialShare>();
+
+/**
+ * Lists this device in the room as a partial source of a running download (issue 11), or takes that
+ * listing back when the download stopped without finishing. Best effort: without the listing the
+ * download still runs, only nobody learns to ask this device for its chunks.
+ */
+async function listPartial(session: Session, file: RoomFile, roomId: string, serving: boolean) {
+  if (serving) {
+    // the spread bench's baseline sets this (inert otherwise): the device is not listed, as before issue 11
+    if ((globalThis as { __meshdropNoPartials?: boolean }).__meshdropNoPartials) return;
+    if (!hasWebRtc() || partialShares.has(file.contentId)) return;
+    const entry: PartialShare = { roomId, shareId: null, state: 'listed' };
+    partialShares.set(file.contentId, entry);
+    const { contentId, size, name, type, chunkSize, path } = file;
+    const shared = await session.api
+      .createShares(roomId, [
+        { contentId, size, name, type, chunkSize, ...(path ? { path } : {}), partial: true },
+      ])
+      .catch(() => null);
+    entry.shareId = shared?.shares[0]?.shareId ?? null;
+    // it stopped while the tracker was being told (finished: the share is complete now, and stays)
+    if (entry.state === 'stopped' && entry.shareId)
+      await session.api.removeShare(roomId, entry.shareId).catch(() => undefined);
+    return;
+  }
+  const entry = partialShares.get(file.contentId);
+  partialShares.delete(file.contentId);
+  if (!entry) return;
+  entry.state = 'stopped';
+  if (entry.shareId) await session.api.removeShare(entry.roomId, entry.shareId).catch(() => undefined);
 }
 
 /** A system notification when a download finishes while the page is in the background. */

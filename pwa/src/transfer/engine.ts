@@ -34,6 +34,11 @@ export interface EngineDeps {
   authorize: (request: OpenRequest) => Promise<ServedFile | null>;
   /** A download finished and is in the library (the app shares it back into its room). */
   onFinished?: (entry: LibraryEntry, blob: Blob) => void;
+  /**
+   * A download can serve its verified chunks now (`serving`: its manifest is proved), or stopped without
+   * finishing: the app lists this device as a partial source in the room, or takes that listing back.
+   */
+  onPartial?: (file: RoomFile, roomId: string, serving: boolean) => void;
   clock?: Clock;
   storage?: DownloadStorage;
   /** Opens a transfer channel to a source (PeerJS by default; tests pass in-memory channels). */
@@ -271,7 +276,11 @@ export class TransferEngine {
     if (ticket.cancelled) return void partial.store.discard().catch(() => undefined);
     const me = this.deps.peer.get()?.id;
     const sources = [...file.sources]
-      .sort((a, b) => Number(b.online) - Number(a.online))
+      // online first; complete sources before partial ones (those may hold little yet)
+      .sort(
+        (a, b) =>
+          Number(b.online) - Number(a.online) || Number(a.partial ?? false) - Number(b.partial ?? false),
+      )
       .map((s) => s.peerId)
       .filter((p) => p !== me);
     const d = new Download(
@@ -283,7 +292,10 @@ export class TransferEngine {
         hashChunk,
         rootOf,
         clock: this.clock,
-        onManifest: (hashes) => void partial.remember(hashes).catch(() => undefined),
+        onManifest: (hashes) => {
+          void partial.remember(hashes).catch(() => undefined);
+          this.deps.onPartial?.(file, roomId, true);
+        },
       },
     );
     this.running.set(contentId, d);
@@ -295,6 +307,7 @@ export class TransferEngine {
       (blob) => void this.finished(file, roomId, d, blob, partial),
       () => {
         if (this.running.get(contentId) === d) this.running.delete(contentId);
+        this.deps.onPartial?.(file, roomId, false);
       },
     );
   }

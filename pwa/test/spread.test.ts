@@ -11,6 +11,7 @@ import { partialFileOf } from '../src/transfer/partialSource.ts';
 import { SOURCE_DEADLINES } from '../src/transfer/scheduler.ts';
 import { type ServedFile, TransferServer, type UploadInfo } from '../src/transfer/server.ts';
 import { channelPair } from './memoryChannel.ts';
+import { gatedSource } from './spreadKit.ts';
 import {
   deps,
   digest,
@@ -39,30 +40,6 @@ class ReadableStore extends MemoryStore {
     if (!chunk) throw new Error('not stored');
     return chunk.slice(offset, offset + length);
   }
-}
-
-/** A complete source that sends chunks below `open` at once and holds the others until `release()`. */
-function gatedSource(file: ServedFile, open: number) {
-  const held: { s: Script; index: number }[] = [];
-  let released = false;
-  const script = scripted(file, (s, msg) => {
-    if (msg.t === 'open') {
-      s.sendManifest();
-      s.sendHashes();
-    } else if (msg.t === 'get') {
-      for (const i of msg.chunks) {
-        if (released || i < open) s.sendChunk(i);
-        else held.push({ s, index: i });
-      }
-    }
-  });
-  return {
-    script,
-    release() {
-      released = true;
-      for (const h of held.splice(0)) h.s.sendChunk(h.index);
-    },
-  };
 }
 
 /** B: downloads `file` from a gated A and serves what it verified (and, once done, the whole file). */

@@ -94,3 +94,32 @@ describe('ChunkScheduler with partial sources', () => {
     expect(s.take('a', 0, up(6))).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });
+
+describe('ChunkScheduler start (downloaders of one file spread out)', () => {
+  it('with a partial source linked, starts among equally rare chunks at its own place, then wraps', () => {
+    const s = new ChunkScheduler(10, lengthOf, [], 6);
+    s.setHave('a', null, 0);
+    s.setHave('b', holding(10, [0, 1]), 0);
+    // 2..9 are held by a alone: from 6 on, then from the lowest missing
+    expect(s.take('a', 0, up(5))).toEqual([6, 7, 8, 9, 2]);
+    expect(s.take('a', 0, up(5))).toEqual([3, 4, 5, 0, 1]);
+  });
+
+  it('two downloaders with different starts ask a complete source for different chunks', () => {
+    const bob = new ChunkScheduler(40, lengthOf, [], 3);
+    const carol = new ChunkScheduler(40, lengthOf, [], 23);
+    for (const s of [bob, carol]) {
+      s.setHave('alice', null, 0);
+      s.setHave('other', new HaveMap(40), 0); // the other downloader, holding nothing yet
+    }
+    const fromBob = bob.take('alice', 0, up(8));
+    const fromCarol = carol.take('alice', 0, up(8));
+    expect(fromBob.filter((i) => fromCarol.includes(i))).toEqual([]);
+  });
+
+  it('with only complete sources, ignores its start: lowest first', () => {
+    const s = new ChunkScheduler(10, lengthOf, [], 6);
+    s.setHave('a', null, 0);
+    expect(s.take('a', 0, up(3))).toEqual([0, 1, 2]);
+  });
+});

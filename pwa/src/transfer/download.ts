@@ -113,6 +113,7 @@ export class Download {
   /** The chunks verified here (resumed ones too): what this device may serve while it downloads. */
   readonly have: HaveMap;
   private readonly haveListeners = new Set<(index: number) => void>();
+  private readonly spreadStart: number;
 
   constructor(spec: DownloadSpec, sources: string[], deps: DownloadDeps) {
     this.spec = spec;
@@ -120,7 +121,9 @@ export class Download {
     this.clock = deps.clock;
     this.candidates = [...new Set(sources)];
     const count = isTransferable(spec) ? chunkCount(spec.size, spec.chunkSize) : 0;
-    this.scheduler = new ChunkScheduler(count, (i) => this.chunkLength(i));
+    // downloaders of one file start at different places among equally rare chunks (scheduler.ts)
+    this.spreadStart = Math.floor(Math.random() * count);
+    this.scheduler = new ChunkScheduler(count, (i) => this.chunkLength(i), [], this.spreadStart);
     this.have = new HaveMap(count);
   }
 
@@ -189,7 +192,12 @@ export class Download {
     if (!isTransferable(this.spec)) return this.fail('unsupported', messageFor('unsupported'));
     try {
       const already = await this.deps.store.stored();
-      this.scheduler = new ChunkScheduler(this.scheduler.count, (i) => this.chunkLength(i), already);
+      this.scheduler = new ChunkScheduler(
+        this.scheduler.count,
+        (i) => this.chunkLength(i),
+        already,
+        this.spreadStart,
+      );
       this.resumedChunks = this.scheduler.doneCount;
       for (let i = 0; i < this.scheduler.count; i++) {
         if (this.scheduler.stateOf(i) !== 'done') continue;

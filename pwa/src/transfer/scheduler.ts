@@ -7,8 +7,11 @@
 // - Rarest first: of the missing chunks a source holds, it gets those the fewest linked sources hold,
 //   lowest index first among equals. So a complete source spends its upload on what no partial source
 //   can give, the partial sources serve the rest, and a chunk only one source holds is fetched before
-//   that source can leave. With only complete sources every chunk is equally rare: lowest index first
-//   (a file fills front to back, so media can preview early), with no rarity scan.
+//   that source can leave. Among equally rare chunks each downloader starts at its own place (`start`,
+//   random per download): two downloaders of one file then ask the complete source for different
+//   chunks and trade them, instead of both fetching the same ones from it. With only complete sources
+//   every chunk is equally rare: lowest index first (a file fills front to back, so media can preview
+//   early), with no rarity scan.
 // - End-game: once no chunk is missing, an idle source may also take chunks another source still owes
 //   (at most two owners per chunk); the first verified copy wins and the other owner forgets it.
 // - A source that owes data is dropped when it sends no valid piece for `silenceMs`, or delivers no
@@ -72,8 +75,17 @@ export class ChunkScheduler {
   /** Chunks that failed verification, over the whole transfer. */
   rejected = 0;
 
-  constructor(count: number, lengthOf: (index: number) => number, alreadyDone: Iterable<number> = []) {
+  /** Where the scan for equally rare chunks begins while partial sources are linked (see the top). */
+  private readonly start: number;
+
+  constructor(
+    count: number,
+    lengthOf: (index: number) => number,
+    alreadyDone: Iterable<number> = [],
+    start = 0,
+  ) {
     this.count = count;
+    this.start = Number.isInteger(start) && start > 0 && start < count ? start : 0;
     this.lengthOf = lengthOf;
     this.state = new Uint8Array(count);
     for (const i of alreadyDone) {
@@ -190,23 +202,34 @@ export class ChunkScheduler {
       }
     }
     const byRarity: number[][] = [];
-    for (let i = this.cursor; i < this.count && this.missingCount > 0; i++) {
-      if (this.state[i] !== 0) {
-        if (i === this.cursor) this.cursor++;
-        continue;
+    // with partial sources linked: from `start` to the end, then from the cursor up to `start`
+    const from = partial ? Math.max(this.start, this.cursor) : this.cursor;
+    const passes: [number, number][] =
+      partial && from > this.cursor
+        ? [
+            [from, this.count],
+            [this.cursor, from],
+          ]
+        : [[this.cursor, this.count]];
+    for (const [first, end] of passes) {
+      for (let i = first; i < end && this.missingCount > 0; i++) {
+        if (this.state[i] !== 0) {
+          if (i === this.cursor) this.cursor++;
+          continue;
+        }
+        if (have !== null && !have.has(i)) continue;
+        // every linked source complete: all chunks equally rare, lowest first
+        let holders = 0;
+        if (partial) {
+          holders = linked - others.length; // complete sources hold everything
+          for (const o of others) if (o.has(i)) holders++;
+        }
+        const bucket = byRarity[holders] ?? [];
+        byRarity[holders] = bucket;
+        bucket.push(i);
+        // nothing can be rarer than a chunk only this source holds
+        if (holders <= 1 && bucket.length >= enough) return byRarity.flatMap((b) => b ?? []);
       }
-      if (have !== null && !have.has(i)) continue;
-      // every linked source complete: all chunks equally rare, lowest first
-      let holders = 0;
-      if (partial) {
-        holders = linked - others.length; // complete sources hold everything
-        for (const o of others) if (o.has(i)) holders++;
-      }
-      const bucket = byRarity[holders] ?? [];
-      byRarity[holders] = bucket;
-      bucket.push(i);
-      // nothing can be rarer than a chunk only this source holds
-      if (holders <= 1 && bucket.length >= enough) break;
     }
     return byRarity.flatMap((b) => b ?? []);
   }

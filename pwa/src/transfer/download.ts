@@ -113,7 +113,7 @@ export class Download {
   /** The chunks verified here (resumed ones too): what this device may serve while it downloads. */
   readonly have: HaveMap;
   private readonly haveListeners = new Set<(index: number) => void>();
-  private readonly spreadStart: number;
+  private readonly spreadSeed: number;
 
   constructor(spec: DownloadSpec, sources: string[], deps: DownloadDeps) {
     this.spec = spec;
@@ -121,9 +121,9 @@ export class Download {
     this.clock = deps.clock;
     this.candidates = [...new Set(sources)];
     const count = isTransferable(spec) ? chunkCount(spec.size, spec.chunkSize) : 0;
-    // downloaders of one file start at different places among equally rare chunks (scheduler.ts)
-    this.spreadStart = Math.floor(Math.random() * count);
-    this.scheduler = new ChunkScheduler(count, (i) => this.chunkLength(i), [], this.spreadStart);
+    // downloaders of one file take equally rare chunks in different orders (scheduler.ts)
+    this.spreadSeed = crypto.getRandomValues(new Uint32Array(1))[0]!;
+    this.scheduler = new ChunkScheduler(count, (i) => this.chunkLength(i), [], this.spreadSeed);
     this.have = new HaveMap(count);
   }
 
@@ -196,7 +196,7 @@ export class Download {
         this.scheduler.count,
         (i) => this.chunkLength(i),
         already,
-        this.spreadStart,
+        this.spreadSeed,
       );
       this.resumedChunks = this.scheduler.doneCount;
       for (let i = 0; i < this.scheduler.count; i++) {

@@ -7,9 +7,11 @@
 // - Rarest first: of the missing chunks a source holds, it gets those the fewest linked sources hold,
 //   lowest index first among equals. So a complete source spends its upload on what no partial source
 //   can give, the partial sources serve the rest, and a chunk only one source holds is fetched before
-//   that source can leave. Among equally rare chunks each downloader starts at its own place (`start`,
-//   random per download): two downloaders of one file then ask the complete source for different
-//   chunks and trade them, instead of both fetching the same ones from it. With only complete sources
+//   that source can leave. Among equally rare chunks each downloader goes in its own random order (a
+//   permutation drawn from `seed`, per download): two downloaders of one file then mostly ask the
+//   complete source for different chunks and trade them. In index order, or from different starting
+//   points, they march in step and both fetch the same chunks from it (measured: no gain at all), since
+//   a have-map says only what a source holds, not what it has asked for. With only complete sources
 //   every chunk is equally rare: lowest index first (a file fills front to back, so media can preview
 //   early), with no rarity scan.
 // - End-game: once no chunk is missing, an idle source may also take chunks another source still owes
@@ -75,17 +77,18 @@ export class ChunkScheduler {
   /** Chunks that failed verification, over the whole transfer. */
   rejected = 0;
 
-  /** Where the scan for equally rare chunks begins while partial sources are linked (see the top). */
-  private readonly start: number;
+  /** The order in which equally rare chunks are taken while partial sources are linked (see the top). */
+  private readonly seed: number;
+  private order: Uint32Array | null = null;
 
   constructor(
     count: number,
     lengthOf: (index: number) => number,
     alreadyDone: Iterable<number> = [],
-    start = 0,
+    seed = 0,
   ) {
     this.count = count;
-    this.start = Number.isInteger(start) && start > 0 && start < count ? start : 0;
+    this.seed = seed >>> 0;
     this.lengthOf = lengthOf;
     this.state = new Uint8Array(count);
     for (const i of alreadyDone) {
@@ -202,36 +205,48 @@ export class ChunkScheduler {
       }
     }
     const byRarity: number[][] = [];
-    // with partial sources linked: from `start` to the end, then from the cursor up to `start`
-    const from = partial ? Math.max(this.start, this.cursor) : this.cursor;
-    const passes: [number, number][] =
-      partial && from > this.cursor
-        ? [
-            [from, this.count],
-            [this.cursor, from],
-          ]
-        : [[this.cursor, this.count]];
-    for (const [first, end] of passes) {
-      for (let i = first; i < end && this.missingCount > 0; i++) {
-        if (this.state[i] !== 0) {
-          if (i === this.cursor) this.cursor++;
-          continue;
-        }
-        if (have !== null && !have.has(i)) continue;
-        // every linked source complete: all chunks equally rare, lowest first
-        let holders = 0;
-        if (partial) {
-          holders = linked - others.length; // complete sources hold everything
-          for (const o of others) if (o.has(i)) holders++;
-        }
-        const bucket = byRarity[holders] ?? [];
-        byRarity[holders] = bucket;
-        bucket.push(i);
-        // nothing can be rarer than a chunk only this source holds
-        if (holders <= 1 && bucket.length >= enough) return byRarity.flatMap((b) => b ?? []);
+    const order = partial ? this.permutation() : null;
+    for (let k = order ? 0 : this.cursor; k < this.count && this.missingCount > 0; k++) {
+      const i = order ? order[k]! : k;
+      if (this.state[i] !== 0) {
+        if (i === this.cursor) this.cursor++;
+        continue;
       }
+      if (have !== null && !have.has(i)) continue;
+      // every linked source complete: all chunks equally rare, lowest first
+      let holders = 0;
+      if (partial) {
+        holders = linked - others.length; // complete sources hold everything
+        for (const o of others) if (o.has(i)) holders++;
+      }
+      const bucket = byRarity[holders] ?? [];
+      byRarity[holders] = bucket;
+      bucket.push(i);
+      // nothing can be rarer than a chunk only this source holds
+      if (holders <= 1 && bucket.length >= enough) break;
     }
     return byRarity.flatMap((b) => b ?? []);
+  }
+
+  /** This download's own order of the chunks (Fisher-Yates from `seed`, 4 bytes a chunk), made once. */
+  private permutation(): Uint32Array {
+    if (this.order) return this.order;
+    const order = new Uint32Array(this.count);
+    for (let i = 0; i < this.count; i++) order[i] = i;
+    let x = this.seed || 0x9e3779b9;
+    for (let i = this.count - 1; i > 0; i--) {
+      // xorshift32: a small, seedable generator (tests pass the seed; a download passes a random one)
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
+      const j = x % (i + 1);
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+    this.order = order;
+    return order;
   }
 
   /** A valid piece of an owed chunk arrived from `source`: it is not silent. */

@@ -47,6 +47,21 @@ async function doneAt(page: Device['page'], fx: Fixture): Promise<number> {
   return t.t;
 }
 
+/** Bytes `page`'s engine sent of `fx`, to everyone (its upload list keeps the last 50 transfers). */
+async function sentOf(page: Device['page'], fx: Fixture): Promise<number> {
+  return page.evaluate((cid) => {
+    const engine = (
+      window as unknown as {
+        __meshdrop: { engine: { uploads(): { contentId: string; bytesSent: number }[] } };
+      }
+    ).__meshdrop.engine;
+    return engine
+      .uploads()
+      .filter((u) => u.contentId === cid)
+      .reduce((n, u) => n + u.bytesSent, 0);
+  }, fx.contentId);
+}
+
 async function setNoPartials(devices: Device[], off: boolean) {
   for (const d of devices)
     await d.page.evaluate((v) => {
@@ -122,9 +137,14 @@ describe.skipIf(skip)('spreading while it moves (issue 11)', () => {
         const carolMs = (await doneAt(carol.page, fx)) - carolClick;
         const all = Math.max(bobMs, carolClickOnBob - bobClick + carolMs);
         rounds[variant].push({ all, carol: carolMs });
+        const [fromAlice, fromBob, fromCarol] = await Promise.all(
+          [alice, bob, carol].map((d) => sentOf(d.page, fx)),
+        );
+        const x = (n: number) => `${(n / fx.size).toFixed(2)}x`;
         console.log(
           `[spread] round ${r + 1} ${variant.padEnd(7)} both done ${sec(all)}; Bob ${sec(bobMs)} ` +
-            `(${mbs(bobMs)}), Carol ${sec(carolMs)} (${mbs(carolMs)})`,
+            `(${mbs(bobMs)}), Carol ${sec(carolMs)} (${mbs(carolMs)}); sent of the file: ` +
+            `Alice ${x(fromAlice)}, Bob ${x(fromBob)}, Carol ${x(fromCarol)}`,
         );
       }
     }

@@ -139,3 +139,28 @@ describe('ChunkScheduler order (downloaders of one file spread out)', () => {
     expect(s.take('a', 0, up(3))).toEqual([0, 1, 2]);
   });
 });
+
+describe('a partial source with nothing for us', () => {
+  it('is let go after uselessMs of having nothing we miss, and only then', () => {
+    const s = new ChunkScheduler(4, lengthOf);
+    const have = new HaveMap(4);
+    s.setHave('quiet', have, 0);
+    expect(s.overdue(SOURCE_DEADLINES.uselessMs)).toEqual([]);
+    have.add(1);
+    expect(s.take('quiet', 30_000, up(4))).toEqual([1]);
+    s.piece('quiet', 31_000);
+    s.markDone(1, 'quiet', 31_000);
+    // the last chunk it was given restarts the count
+    expect(s.overdue(30_000 + SOURCE_DEADLINES.uselessMs)).toEqual([]);
+    expect(s.overdue(30_001 + SOURCE_DEADLINES.uselessMs)).toEqual([{ source: 'quiet', reason: 'useless' }]);
+    s.release('quiet');
+    expect(s.overdue(10 * SOURCE_DEADLINES.uselessMs)).toEqual([]);
+    expect(s.isUsable('quiet')).toBe(true); // not banned
+  });
+
+  it('never applies to a complete source', () => {
+    const s = new ChunkScheduler(4, lengthOf);
+    s.setHave('a', null, 0);
+    expect(s.overdue(10 * SOURCE_DEADLINES.uselessMs)).toEqual([]);
+  });
+});

@@ -210,6 +210,22 @@ describe('hostile partial sources', () => {
     expect(r.ms).toBeLessThan(SOURCE_DEADLINES.silenceMs + 3000);
   });
 
+  it('one that says it is partial and never says what it holds cannot keep the download waiting', async () => {
+    const clock = new FakeClock();
+    const file = await served(randomBytes(4 * CHUNK, 35), CHUNK);
+    const mute = scripted(file, (s, msg) => {
+      if (msg.t !== 'open') return;
+      s.sendManifest({ partial: true });
+      s.sendHashes();
+    });
+    const d = new Download(specOf(file), ['mute'], deps(network({ mute }).connect, clock));
+    const r = await settle(d.start(), clock, { stepMs: 1000 });
+    expect(r).toMatchObject({ ok: false });
+    expect(r.ms).toBeGreaterThanOrEqual(SOURCE_DEADLINES.uselessMs);
+    expect(r.ms).toBeLessThan(SOURCE_DEADLINES.uselessMs + 5000);
+    expect(d.status().error?.code).toBe('source_left');
+  });
+
   it('one that sends junk for what it claims is banned; nothing of it is stored', async () => {
     const bytes = randomBytes(20 * CHUNK, 32);
     const file = await served(bytes, CHUNK);

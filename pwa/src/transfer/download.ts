@@ -381,7 +381,9 @@ export class Download {
     if (this.isOver() || this.state === 'finishing') return;
     for (const { source, reason } of this.scheduler.overdue(this.clock.now())) {
       this.timedOut++;
-      this.scheduler.ban(source);
+      // a partial source with nothing for us is let go, not banned: it may hold more later
+      if (reason === 'useless') this.scheduler.release(source);
+      else this.scheduler.ban(source);
       this.links.get(source)?.fail(new SourceError('source_left', reason));
     }
     this.emit(false);

@@ -33,12 +33,18 @@ export const SOURCE_DEADLINES = {
   progressGraceMs: 15_000,
   /** Slowest delivery of verified bytes a source may keep its chunks at (bytes per second). */
   minRate: 64 * 1024,
+  /**
+   * A partial source that has had nothing for us (no chunk we miss) for this long is let go, so one that
+   * claims to be partial and never announces anything cannot keep a download waiting forever; like an
+   * honest source's idle transfer, after which it would close it. Not a ban: it may come back.
+   */
+  uselessMs: 60_000,
 } as const;
 
 /** Owners a chunk may have at once (the original and one end-game copy). */
 const MAX_OWNERS = 2;
 
-export type DropReason = 'silent' | 'slow';
+export type DropReason = 'silent' | 'slow' | 'useless';
 
 /** Which chunks a source claims to hold (a HaveMap); a claim only: every chunk is still verified. */
 export interface HaveView {
@@ -55,6 +61,8 @@ interface SourceRecord {
   owingSince: number;
   lastPiece: number;
   lastVerified: number;
+  /** when it was linked, or last given a chunk */
+  lastAssigned: number;
   bad: number;
   banned: boolean;
 }
@@ -138,7 +146,9 @@ export class ChunkScheduler {
    * reference: chunks it announces later count at once (the caller then asks `take` again).
    */
   setHave(source: string, have: HaveView | null, now: number): void {
-    this.record(source, now).have = have;
+    const rec = this.record(source, now);
+    rec.have = have;
+    rec.lastAssigned = now;
   }
 
   /** Whether `source` could be given something now (missing chunks it holds, or end-game copies). */
@@ -305,7 +315,13 @@ export class ChunkScheduler {
   overdue(now: number): { source: string; reason: DropReason }[] {
     const out: { source: string; reason: DropReason }[] = [];
     for (const [source, rec] of this.sources) {
-      if (rec.inflight.size === 0 || rec.banned) continue;
+      if (rec.banned) continue;
+      if (rec.inflight.size === 0) {
+        const partial = rec.have !== undefined && rec.have !== null && !rec.have.complete;
+        if (partial && now - rec.lastAssigned > SOURCE_DEADLINES.uselessMs)
+          out.push({ source, reason: 'useless' });
+        continue;
+      }
       if (now - Math.max(rec.owingSince, rec.lastPiece) > SOURCE_DEADLINES.silenceMs) {
         out.push({ source, reason: 'silent' });
         continue;
@@ -334,6 +350,7 @@ export class ChunkScheduler {
       rec.lastVerified = now;
     }
     rec.inflight.add(index);
+    rec.lastAssigned = now;
     const length = this.lengthOf(index);
     rec.bytes += length;
     this.owners.get(index)!.sources.push(source);
@@ -367,6 +384,7 @@ function blankRecord(now: number): SourceRecord {
     owingSince: now,
     lastPiece: now,
     lastVerified: now,
+    lastAssigned: now,
     bad: 0,
     banned: false,
   };

@@ -48,6 +48,7 @@ describe('a hostile source', () => {
           size: 2 ** 40,
           chunkSize: 1024,
           chunkCount: 2 ** 40,
+          partial: false,
         }),
       );
     });

@@ -194,6 +194,7 @@ export function installHostilePeer(): void {
         size: 65536 * 1024,
         chunkSize: 1024,
         chunkCount: 65536,
+        partial: false,
       });
     }
     const hashes =
@@ -208,6 +209,7 @@ export function installHostilePeer(): void {
       size: plan.size,
       chunkSize: plan.chunkSize,
       chunkCount,
+      partial: false,
     });
     for (let first = 0; first < chunkCount; first += 2048)
       sendFrame(conn, plan.mode, frame(2, id, first, 0, hashes.subarray(first * 32, (first + 2048) * 32)));
@@ -323,7 +325,7 @@ export function installHostilePeer(): void {
       const { contentId } = await honestFile(seed, size, chunkSize);
       return { contentId, sha256: hex(await sha(bytesOf(seed, 0, size))) };
     },
-    async ask(target, contentId, roomId, v = 2) {
+    async ask(target, contentId, roomId, v = 3) {
       const conn = peer().connect(target, { label: LABEL, serialization: 'raw', reliable: true });
       mine.push(conn);
       if (!(await opened(conn))) return { first: 'no connection', ms: 0 };
@@ -331,7 +333,7 @@ export function installHostilePeer(): void {
       const t0 = performance.now();
       conn.send(
         JSON.stringify(
-          v === 2 ? { t: 'open', id: 9, contentId, roomId, v } : { t: 'open', id: 9, contentId, v },
+          v >= 2 ? { t: 'open', id: 9, contentId, roomId, v } : { t: 'open', id: 9, contentId, v },
         ),
       );
       const a = await answer;
@@ -365,7 +367,7 @@ export function installHostilePeer(): void {
           else out.other++;
         });
         for (let k = 0; k < perConnection && made + k < opens; k++)
-          conn.send(JSON.stringify({ t: 'open', id: id++, contentId, roomId, v: 2 }));
+          conn.send(JSON.stringify({ t: 'open', id: id++, contentId, roomId, v: 3 }));
         await new Promise((r) => setTimeout(r, 500));
         // one transfer asks for chunk 0 sixty-four times in one request; the rest sit idle
         if (manifests[0] !== undefined) {

@@ -119,7 +119,7 @@ async function ask(server: TransferServer, remote: string, roomId: string, conte
   me.onMessage((d) => {
     if (typeof d === 'string') got.push(decodeControl(d)!);
   });
-  me.send(JSON.stringify({ t: 'open', id: 7, contentId, roomId, v: 2 }));
+  me.send(JSON.stringify({ t: 'open', id: 7, contentId, roomId, v: 3 }));
   await ticks();
   return { got, channel: me };
 }

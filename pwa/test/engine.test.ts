@@ -171,7 +171,7 @@ describe('transfer engine', () => {
     me.send('garbage');
     me.send(new ArrayBuffer(40));
     me.send(JSON.stringify({ t: 'get', id: 99, chunks: [0] })); // no such transfer
-    me.send(JSON.stringify({ t: 'open', id: 5, contentId: file.contentId, roomId: ROOM, v: 2 }));
+    me.send(JSON.stringify({ t: 'open', id: 5, contentId: file.contentId, roomId: ROOM, v: 3 }));
     me.send(JSON.stringify({ t: 'get', id: 5, chunks: [4] }));
     await new Promise((r) => setTimeout(r, 50));
     expect(server.dropped).toBe(3);

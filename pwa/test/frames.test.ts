@@ -55,8 +55,8 @@ describe('control messages', () => {
 
   it('round-trip every kind', () => {
     const messages: ControlMessage[] = [
-      { t: 'open', id, contentId, roomId: 'roomroomroomroomroomroomro', v: 2 },
-      { t: 'manifest', id, contentId, size: 0, chunkSize: 1 << 20, chunkCount: 0 },
+      { t: 'open', id, contentId, roomId: 'roomroomroomroomroomroomro', v: 3 },
+      { t: 'manifest', id, contentId, size: 0, chunkSize: 1 << 20, chunkCount: 0, partial: false },
       { t: 'get', id, chunks: [0, 1, 5] },
       { t: 'cancel', id },
       { t: 'error', id, code: 'not_found', message: 'gone' },

@@ -25,7 +25,7 @@ function client(server: TransferServer, remote: string): Client {
     channel: me,
     controls: [],
     frames: [],
-    open: (id, contentId) => c.send({ t: 'open', id, contentId, roomId: ROOM, v: 2 }),
+    open: (id, contentId) => c.send({ t: 'open', id, contentId, roomId: ROOM, v: 3 }),
     send: (msg) => {
       if (!me.closed) me.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
     },
@@ -173,7 +173,7 @@ describe('a downloader cannot lock a sender out', () => {
     };
     server.attach(stuck);
     for (const h of handlers)
-      h(JSON.stringify({ t: 'open', id: 1, contentId: file.contentId, roomId: ROOM, v: 2 }));
+      h(JSON.stringify({ t: 'open', id: 1, contentId: file.contentId, roomId: ROOM, v: 3 }));
     await ticks();
     for (const h of handlers) h(JSON.stringify({ t: 'get', id: 1, chunks: [0, 1, 2, 3, 4, 5, 6, 7] }));
     await ticks(40);

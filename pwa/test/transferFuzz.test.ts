@@ -127,7 +127,7 @@ function play(s: Script, m: Move, file: ServedFile, bytes: Uint8Array) {
       return s.sendRaw(buf);
     }
     case 'honest':
-      return honestScript(s, { t: 'open', id, contentId: file.contentId, roomId: ROOM, v: 2 });
+      return honestScript(s, { t: 'open', id, contentId: file.contentId, roomId: ROOM, v: 3 });
   }
 }
 
@@ -251,9 +251,9 @@ describe('fuzzing the transfer protocol', { timeout: 300_000 }, () => {
             if (me.closed) continue;
             counts.server++;
             if ('k' in m && m.k === 'honest')
-              me.send(JSON.stringify({ t: 'open', id: 1, contentId: file.contentId, roomId: ROOM, v: 2 }));
+              me.send(JSON.stringify({ t: 'open', id: 1, contentId: file.contentId, roomId: ROOM, v: 3 }));
             else if ('k' in m && m.k === 'open')
-              me.send(JSON.stringify({ t: 'open', id: m.id, contentId: file.contentId, roomId: ROOM, v: 2 }));
+              me.send(JSON.stringify({ t: 'open', id: m.id, contentId: file.contentId, roomId: ROOM, v: 3 }));
             else if ('k' in m && m.k === 'get')
               me.send(JSON.stringify({ t: 'get', id: m.id, chunks: m.chunks }));
             else {

@@ -241,7 +241,7 @@ export function scripted(
     const chunkBytes = async (index: number) => {
       const start = index * file.chunkSize;
       return new Uint8Array(
-        await file.blob.slice(start, Math.min(file.size, start + file.chunkSize)).arrayBuffer(),
+        await file.blob!.slice(start, Math.min(file.size, start + file.chunkSize)).arrayBuffer(),
       );
     };
     const s: Script = {
@@ -259,6 +259,7 @@ export function scripted(
             size: file.size,
             chunkSize: file.chunkSize,
             chunkCount: file.chunkHashes.length / 32,
+            partial: false,
             ...overrides,
           }),
         );

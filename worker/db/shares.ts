@@ -9,6 +9,8 @@ export interface NewShare {
   name: string;
   path: string;
   type: string;
+  /** a device still downloading it, serving the chunks it has (issue 11) */
+  partial?: boolean;
 }
 
 export interface ShareRow {
@@ -22,6 +24,25 @@ export interface ShareRow {
   path: string;
   type: string;
   added_at: number;
+  /** 1: the device is still downloading it (a partial source) */
+  partial: number;
+}
+
+/** Of these contents, those the device shares in the room as a partial source now. */
+export async function partialContentsOf(
+  db: D1Database,
+  roomId: string,
+  peerId: string,
+  contentIds: string[],
+): Promise<Set<string>> {
+  const { results } = await db
+    .prepare(
+      `SELECT content_id FROM shares
+        WHERE room_id = ?1 AND peer_id = ?2 AND partial = 1 AND content_id IN (SELECT value FROM json_each(?3))`,
+    )
+    .bind(roomId, peerId, JSON.stringify(contentIds))
+    .all<{ content_id: string }>();
+  return new Set(results.map((r) => r.content_id));
 }
 
 const SHARE_COLUMNS = [
@@ -35,6 +56,7 @@ const SHARE_COLUMNS = [
   'path',
   'type',
   'added_at',
+  'partial',
 ] as const satisfies readonly (keyof ShareRow)[];
 
 /** A ShareRow's columns as a select list, each prefixed with `alias` (e.g. `s.`). */
@@ -77,15 +99,17 @@ export async function insertShares(
   files: NewShare[],
   now: number,
 ): Promise<ShareRow[]> {
-  const rows = JSON.stringify(files);
+  const rows = JSON.stringify(files.map((f) => ({ ...f, partial: f.partial ? 1 : 0 })));
+  // a complete share never becomes partial again; a partial one becomes complete when re-shared whole
   const { results } = await db
     .prepare(
       `INSERT INTO shares (${shareColumns()})
        SELECT json_extract(value, '$.id'), ?1, ?2, json_extract(value, '$.contentId'),
               json_extract(value, '$.size'), json_extract(value, '$.chunkSize'),
-              json_extract(value, '$.name'), json_extract(value, '$.path'), json_extract(value, '$.type'), ?4
+              json_extract(value, '$.name'), json_extract(value, '$.path'), json_extract(value, '$.type'), ?4,
+              json_extract(value, '$.partial')
          FROM json_each(?3) WHERE true
-       ON CONFLICT DO UPDATE SET type = excluded.type
+       ON CONFLICT DO UPDATE SET type = excluded.type, partial = min(shares.partial, excluded.partial)
        RETURNING ${shareColumns()}`,
     )
     .bind(roomId, peerId, rows, now)

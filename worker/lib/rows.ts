@@ -20,5 +20,6 @@ export function toSharedFile(row: ShareRow, peerName: string): SharedFile {
     type: row.type,
     chunkSize: row.chunk_size,
     addedAt: row.added_at,
+    ...(row.partial ? { partial: true } : {}),
   };
 }

@@ -54,6 +54,8 @@ export const shareFileInput = z.strictObject({
   type: mimeType,
   chunkSize: z.number().int().min(LIMITS.minChunkSize).max(LIMITS.maxChunkSize),
   path: relativePath.optional(),
+  /** this device is still downloading it and serves the chunks it has verified (issue 11) */
+  partial: z.boolean().optional(),
 });
 export type ShareFileInput = z.input<typeof shareFileInput>;
 
@@ -128,6 +130,8 @@ export interface Source {
   fileName: string;
   path: string;
   addedAt: number;
+  /** A device still downloading it: it serves the chunks it has verified so far. */
+  partial?: boolean;
 }
 
 export interface RoomFile {

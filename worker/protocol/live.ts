@@ -14,6 +14,8 @@ export interface SharedFile {
   type: string;
   chunkSize: number;
   addedAt: number;
+  /** the device is still downloading it (a partial source) */
+  partial?: boolean;
 }
 
 /** Events as the tracker publishes them, before the room numbers them. */

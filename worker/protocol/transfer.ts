@@ -4,12 +4,20 @@
 import { z } from 'zod';
 import { CONTENT_ID_PATTERN, ID_PATTERN } from './ids.ts';
 
-/** Version 2 names the room in `open`: a device serves a file only within a room both share. */
-export const TRANSFER_PROTOCOL_VERSION = 2;
+/**
+ * Version 2 names the room in `open`: a device serves a file only within a room both share.
+ * Version 3 adds partial sources: the manifest says whether the source holds every chunk, and a partial
+ * source says which chunks it holds in `have` messages (more as it verifies them).
+ */
+export const TRANSFER_PROTOCOL_VERSION = 3;
 /** Chunk indices per chunk-request message. */
 export const MAX_CHUNKS_PER_REQUEST = 64;
 /** Largest control message accepted, in characters. */
 export const MAX_CONTROL_MESSAGE = 16 * 1024;
+/** Chunk ranges per `have` message (a longer have-map goes in several messages). */
+export const MAX_HAVE_RANGES = 256;
+/** A partial source tells a downloader about newly verified chunks at most this often. */
+export const HAVE_ANNOUNCE_MS = 250;
 
 /**
  * What both ends rely on. A downloader stays inside them; a source enforces them and answers anything
@@ -67,8 +75,24 @@ export const controlMessage = z.discriminatedUnion('t', [
       .min(1024)
       .max(64 * 1024 * 1024),
     chunkCount: z.number().int().min(0).max(TRANSFER_LIMITS.maxChunkCount),
+    /** the source holds only some chunks (it is downloading them itself): `have` messages say which */
+    partial: z.boolean(),
   }),
-  /** downloader -> source: send these chunks, in this order */
+  /**
+   * partial source -> downloader: it now holds (verified) these chunks, as [start, end) pairs, flat and
+   * ascending. A claim, not a promise: the downloader checks it against the manifest's chunk count and
+   * still verifies every chunk; a source that claims and does not deliver misses its deadlines.
+   */
+  z.strictObject({
+    t: z.literal('have'),
+    id: transferId,
+    ranges: z
+      .array(z.number().int().min(0).max(TRANSFER_LIMITS.maxChunkCount))
+      .min(2)
+      .max(2 * MAX_HAVE_RANGES)
+      .refine((r) => r.length % 2 === 0, 'pairs'),
+  }),
+  /** downloader -> source: send these chunks, in this order (of a partial source: only chunks it said it has) */
   z.strictObject({
     t: z.literal('get'),
     id: transferId,

@@ -57,6 +57,7 @@ function toRoomFile(rows: SourceRow[], firstAdded: number): RoomFile | null {
     fileName: r.name,
     path: r.path,
     addedAt: r.added_at,
+    ...(r.partial ? { partial: true } : {}),
   }));
   return {
     contentId: first.content_id,

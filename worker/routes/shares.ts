@@ -7,6 +7,7 @@ import {
   findShare,
   insertShares,
   type NewShare,
+  partialContentsOf,
 } from '../db/shares.ts';
 import type { Env } from '../env.ts';
 import { authenticate, requireMember } from '../lib/auth.ts';
@@ -52,14 +53,21 @@ export async function createShares(request: IRequest, env: Env, ctx: ExecutionCo
       `Content ${conflicts[0]} is already shared in this room with a different size or chunk size.`,
     );
   }
+  const wasPartial = await partialContentsOf(
+    env.DB,
+    roomId,
+    peer.id,
+    rows.filter((r) => !r.partial).map((r) => r.contentId),
+  );
   const now = Date.now();
   // one share per device and content: a row may come back twice when a batch names a content twice
   const stored = [
     ...new Map((await insertShares(env.DB, roomId, peer.id, rows, now)).map((s) => [s.id, s])).values(),
   ];
-  // rows that kept an existing share's id were already shared: only the others are news
+  // rows that kept an existing share's id were already shared: only the others are news, and a partial
+  // source that now has the whole file
   const newIds = new Set(rows.map((r) => r.id));
-  const fresh = stored.filter((s) => newIds.has(s.id));
+  const fresh = stored.filter((s) => newIds.has(s.id) || (wasPartial.has(s.content_id) && !s.partial));
   await publish(
     env,
     [roomId],

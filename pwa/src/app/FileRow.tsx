@@ -14,11 +14,14 @@ interface Props {
 }
 
 export function FileRow({ file, me, now, onDownload, onStop }: Props) {
-  const mine = file.sources.some((s) => s.peerId === me);
+  // a partial source (a device still downloading it) serves only what it has: named as such, not "Yours"
+  const mine = file.sources.some((s) => s.peerId === me && !s.partial);
   const others = file.sources.filter((s) => s.peerId !== me);
   const onlineOthers = others.filter((s) => s.online).length;
   const online = file.sources.filter((s) => s.online).length;
-  const sharers = file.sources.map((s) => (s.peerId === me ? 'you' : s.name)).join(', ');
+  const sharers = file.sources
+    .map((s) => `${s.peerId === me ? 'you' : s.name}${s.partial ? ' (partial)' : ''}`)
+    .join(', ');
   return (
     <li className={`file-row${online === 0 ? ' unavailable' : ''}`} data-content-id={file.contentId}>
       <FileIcon kind={fileKind(file.type, file.name)} name={file.name} />

@@ -30,7 +30,8 @@ function isSharedFile(v: unknown): v is SharedFile {
     isNum(v.size) &&
     isStr(v.type) &&
     isNum(v.chunkSize) &&
-    isNum(v.addedAt)
+    isNum(v.addedAt) &&
+    (v.partial === undefined || isBool(v.partial))
   );
 }
 

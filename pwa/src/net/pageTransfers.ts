@@ -3,6 +3,7 @@
 // connection's current Peer, and shares finished downloads back into their room so the downloader
 // becomes a source too. Loaded on demand through transfers.ts (keep it out of the first load).
 import type { Peer } from 'peerjs';
+import type { RoomFile } from '../../../worker/protocol/api.ts';
 import type { LiveEvent } from '../../../worker/protocol/live.ts';
 import { splitBatch } from '../state/shareInput.ts';
 import { createAuthorizer, RoomMembership } from '../transfer/access.ts';
@@ -29,7 +30,7 @@ export function startPageTransfers(session: Session, libraryVersion: Observable<
   const access = new RoomMembership(roomMembersFrom(session.api), systemClock);
   void refreshLibraryRooms();
   libraryVersion.subscribe(() => void refreshLibraryRooms());
-  const engine = new TransferEngine({
+  const engine: TransferEngine = new TransferEngine({
     peer: currentPeer(session),
     authorize: createAuthorizer({
       self: () => session.identity.get()?.peerId ?? null,
@@ -42,8 +43,17 @@ export function startPageTransfers(session: Session, libraryVersion: Observable<
       sharedIn: (contentId) =>
         new Set([...sharedFiles.roomsOf(contentId), ...(libraryRooms.get(contentId) ?? [])]),
       open: servedFile,
+      // a running download serves its verified chunks in its own room (issue 11)
+      fetchRooms: () => engine.fetchRooms(),
+      fetchingIn: (contentId) => engine.fetchingIn(contentId),
+      openPartial: (contentId) => engine.partialFile(contentId),
     }),
+    onPartial: (file, roomId, serving) => void listPartial(session, file, roomId, serving),
     onFinished: (entry) => {
+      // shared back whole below: the same share, no longer partial (it must not be taken back)
+      const partial = partialShares.get(entry.contentId);
+      if (partial) partial.state = 'finished';
+      partialShares.delete(entry.contentId);
       addLibraryRoom(entry);
       // the library now holds something worth keeping: ask the browser not to evict it under pressure
       void navigator.storage?.persist?.().catch(() => false); // refused: kept all the same, evictable
@@ -173,6 +183,48 @@ async function shareBack(session: Session, entries: LibraryEntry[]): Promise<voi
       );
     }
   }
+}
+
+/** This device's partial shares (downloads it serves from while they run), by content id. */
+interface PartialShare {
+  roomId: string;
+  shareId: string | null;
+  state: 'listed' | 'stopped' | 'finished';
+}
+const partialShares = new Map<string, PartialShare>();
+
+/**
+ * Lists this device in the room as a partial source of a running download (issue 11), or takes that
+ * listing back when the download stopped without finishing. Best effort: without the listing the
+ * download still runs, only nobody learns to ask this device for its chunks.
+ */
+async function listPartial(session: Session, file: RoomFile, roomId: string, serving: boolean) {
+  if (serving) {
+    // test builds only: the spread bench's baseline sets this: the device is not listed, as before issue 11
+    if (__MESHDROP_TEST_HOOKS__ && (globalThis as { __meshdropNoPartials?: boolean }).__meshdropNoPartials)
+      return;
+    if (!hasWebRtc() || partialShares.has(file.contentId)) return;
+    const entry: PartialShare = { roomId, shareId: null, state: 'listed' };
+    partialShares.set(file.contentId, entry);
+    const { contentId, size, name, type, chunkSize, path } = file;
+    const shared = await session.api
+      .createShares(roomId, [
+        { contentId, size, name, type, chunkSize, ...(path ? { path } : {}), partial: true },
+      ])
+      // not listed: the download runs all the same, only nobody learns to ask this device
+      .catch(() => null);
+    entry.shareId = shared?.shares[0]?.shareId ?? null;
+    // it stopped while the tracker was being told (finished: the share is complete now, and stays)
+    if (entry.state === 'stopped' && entry.shareId)
+      await session.api.removeShare(roomId, entry.shareId).catch(() => undefined); // gone with the device
+    return;
+  }
+  const entry = partialShares.get(file.contentId);
+  partialShares.delete(file.contentId);
+  if (!entry) return;
+  entry.state = 'stopped';
+  // not taken back: serving answers not_found, and the share goes when the device leaves
+  if (entry.shareId) await session.api.removeShare(entry.roomId, entry.shareId).catch(() => undefined);
 }
 
 /** A system notification when a download finishes while the page is in the background. */

@@ -15,6 +15,8 @@ export interface ShareEntry {
   type: string;
   chunkSize: number;
   addedAt: number;
+  /** a device still downloading it (a partial source) */
+  partial?: boolean;
 }
 
 export interface CatalogSnapshot {
@@ -145,6 +147,7 @@ function applyChange(state: CatalogState, change: RoomChange & { at?: number }):
         type: s.type,
         chunkSize: s.chunkSize,
         addedAt: s.addedAt,
+        ...(s.partial ? { partial: true } : {}),
       };
       const known = state.members[s.peerId];
       const member: Member = known
@@ -199,6 +202,7 @@ function sharesOfListing(files: RoomFile[]): Record<string, ShareEntry> {
         type: f.type,
         chunkSize: f.chunkSize,
         addedAt: s.addedAt,
+        ...(s.partial ? { partial: true } : {}),
       };
     }
   }

@@ -28,6 +28,7 @@ export function roomFiles(state: Pick<CatalogState, 'members' | 'shares'>): Room
         fileName: s.fileName,
         path: s.path,
         addedAt: s.addedAt,
+        ...(s.partial ? { partial: true } : {}),
       });
     }
     files.push({

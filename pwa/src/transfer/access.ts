@@ -1,6 +1,11 @@
 // Who may download what from this device. A file is served only to a device that is, with this one, a
 // member of a room in which this device shares that file. The decision is a pure function of its
 // inputs; the membership it needs comes from the tracker, cached briefly and corrected by live events.
+//
+// A file this device is still downloading (a partial source) follows the same rule with "shares"
+// replaced by "is fetching it for": its verified chunks are served only in the room the download was
+// started from (the room whose listing named the file), to members of that room, and only while the
+// download runs. Being a member of some other room that lists the same content gives nobody access.
 import type { Clock } from './clock.ts';
 
 export interface AccessRequest {
@@ -115,6 +120,12 @@ export interface AuthorizerDeps<F> {
   sharedIn(contentId: string): ReadonlySet<string>;
   /** the file itself, read only once access is granted */
   open(contentId: string): Promise<F | null>;
+  /** rooms with a download running here (its verified chunks may be served there) */
+  fetchRooms?(): ReadonlySet<string>;
+  /** the room a running download of `contentId` was started from (empty when none, or not servable yet) */
+  fetchingIn?(contentId: string): ReadonlySet<string>;
+  /** the running download's verified chunks as a partial file, read only once access is granted */
+  openPartial?(contentId: string): F | null;
 }
 
 /**
@@ -129,15 +140,13 @@ export function createAuthorizer<F>(
   deps: AuthorizerDeps<F>,
 ): (r: { remote: string; roomId: string; contentId: string }) => Promise<F | null> {
   return async (r) => {
-    if (!deps.rooms().has(r.roomId)) return null;
+    if (!deps.rooms().has(r.roomId) && !deps.fetchRooms?.().has(r.roomId)) return null;
     const members = await deps.membership.members(r.roomId, r.remote);
-    const allowed = mayServe({
-      self: deps.self(),
-      remote: r.remote,
-      roomId: r.roomId,
-      sharedIn: deps.sharedIn(r.contentId),
-      members,
-    });
-    return allowed ? deps.open(r.contentId) : null;
+    const request = { self: deps.self(), remote: r.remote, roomId: r.roomId, members };
+    if (mayServe({ ...request, sharedIn: deps.sharedIn(r.contentId) })) return deps.open(r.contentId);
+    const fetching = deps.fetchingIn?.(r.contentId);
+    if (fetching && mayServe({ ...request, sharedIn: fetching }))
+      return deps.openPartial?.(r.contentId) ?? null;
+    return null;
   };
 }

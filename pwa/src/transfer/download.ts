@@ -17,6 +17,7 @@ import {
   isTransferable,
   messageFor,
 } from './downloadTypes.ts';
+import { HaveMap } from './haveMap.ts';
 import { PROGRESS_EMIT_MS, type ProgressSnapshot, SpeedMeter, snapshot } from './progress.ts';
 import { ChunkScheduler } from './scheduler.ts';
 import { type Manifest, SourceLink } from './sourceLink.ts';
@@ -105,6 +106,10 @@ export class Download {
   private lastEmit = Number.NEGATIVE_INFINITY;
   private emitTimer: unknown = null;
   private readonly timers = new Set<unknown>();
+  /** The chunks verified here (resumed ones too): what this device may serve while it downloads. */
+  readonly have: HaveMap;
+  private readonly haveListeners = new Set<(index: number) => void>();
+  private readonly spreadSeed: number;
 
   constructor(spec: DownloadSpec, sources: string[], deps: DownloadDeps) {
     this.spec = spec;
@@ -112,7 +117,16 @@ export class Download {
     this.clock = deps.clock;
     this.candidates = [...new Set(sources)];
     const count = isTransferable(spec) ? chunkCount(spec.size, spec.chunkSize) : 0;
-    this.scheduler = new ChunkScheduler(count, (i) => this.chunkLength(i));
+    // downloaders of one file take equally rare chunks in different orders (scheduler.ts)
+    this.spreadSeed = crypto.getRandomValues(new Uint32Array(1))[0]!;
+    this.scheduler = new ChunkScheduler(count, (i) => this.chunkLength(i), [], this.spreadSeed);
+    this.have = new HaveMap(count);
+  }
+
+  /** Each chunk verified and stored from now on (for serving it as a partial source). */
+  onHave(listener: (index: number) => void): () => void {
+    this.haveListeners.add(listener);
+    return () => this.haveListeners.delete(listener);
   }
 
   onChange(listener: (s: DownloadStatus) => void): () => void {
@@ -176,10 +190,18 @@ export class Download {
     if (!isTransferable(this.spec)) return this.fail('unsupported', messageFor('unsupported'));
     try {
       const already = await this.deps.store.stored();
-      this.scheduler = new ChunkScheduler(this.scheduler.count, (i) => this.chunkLength(i), already);
+      this.scheduler = new ChunkScheduler(
+        this.scheduler.count,
+        (i) => this.chunkLength(i),
+        already,
+        this.spreadSeed,
+      );
       this.resumedChunks = this.scheduler.doneCount;
-      for (let i = 0; i < this.scheduler.count; i++)
-        if (this.scheduler.stateOf(i) === 'done') this.bytes += this.chunkLength(i);
+      for (let i = 0; i < this.scheduler.count; i++) {
+        if (this.scheduler.stateOf(i) !== 'done') continue;
+        this.bytes += this.chunkLength(i);
+        this.have.add(i);
+      }
       this.meter.add(this.clock.now(), this.bytes);
     } catch {
       return this.fail('storage', messageFor('storage'));
@@ -212,6 +234,7 @@ export class Download {
     const link: SourceLink = new SourceLink(peerId, this.spec, this.clock, {
       onPiece: () => this.scheduler.piece(peerId, this.clock.now()),
       onChunk: (index, bytes) => this.onChunk(link, index, bytes),
+      onHave: () => this.feed(link),
     });
     this.links.set(peerId, link);
     link.onEnd((err) => this.linkEnded(link, err));
@@ -234,6 +257,7 @@ export class Download {
     }
     if (link.failure || this.isOver() || this.state === 'finishing') return link.close();
     this.busyTries.delete(link.peerId);
+    this.scheduler.setHave(link.peerId, manifest.have, this.clock.now());
     this.ready.add(link);
     // everything may already be stored (an interrupted run that wrote its last chunk): the verified
     // manifest was all that was missing
@@ -342,6 +366,8 @@ export class Download {
     const others = this.scheduler.markDone(index, peerId, this.clock.now());
     if (others === null) return;
     for (const o of others) this.links.get(o)?.forget(index);
+    this.have.add(index);
+    for (const l of this.haveListeners) l(index);
     this.bytes += length;
     this.meter.add(this.clock.now(), this.bytes);
     if (this.scheduler.complete) return this.complete();
@@ -355,7 +381,9 @@ export class Download {
     if (this.isOver() || this.state === 'finishing') return;
     for (const { source, reason } of this.scheduler.overdue(this.clock.now())) {
       this.timedOut++;
-      this.scheduler.ban(source);
+      // a partial source with nothing for us is let go, not banned: it may hold more later
+      if (reason === 'useless') this.scheduler.release(source);
+      else this.scheduler.ban(source);
       this.links.get(source)?.fail(new DownloadError('source_left', reason));
     }
     this.emit(false);

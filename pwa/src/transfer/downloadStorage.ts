@@ -85,6 +85,7 @@ export function libraryStorage(fixed?: Backend): DownloadStorage {
         store: {
           stored: () => inner.stored(),
           write: (index, bytes) => inner.write(index, bytes),
+          read: (index, offset, length) => inner.read!(index, offset, length),
           finish: (type) => inner.finish(type),
           discard: () => discardPartial(partial),
         },

@@ -15,6 +15,7 @@ import { PerKeyGate } from './gate.ts';
 import { rootOf } from './hashing.ts';
 import { type GuardedPeer, InboundGuard, TRANSFER_LABEL } from './inbound.ts';
 import type { LibraryEntry } from './library.ts';
+import { partialFileOf } from './partialSource.ts';
 import { PROGRESS_EMIT_MS, snapshot } from './progress.ts';
 import { type OpenRequest, type ServedFile, TransferServer, type UploadInfo } from './server.ts';
 
@@ -34,6 +35,11 @@ export interface EngineDeps {
   authorize: (request: OpenRequest) => Promise<ServedFile | null>;
   /** A download finished and is in the library (the app shares it back into its room). */
   onFinished?: (entry: LibraryEntry, blob: Blob) => void;
+  /**
+   * A download can serve its verified chunks now (`serving`: its manifest is proved), or stopped without
+   * finishing: the app lists this device as a partial source in the room, or takes that listing back.
+   */
+  onPartial?: (file: RoomFile, roomId: string, serving: boolean) => void;
   clock?: Clock;
   storage?: DownloadStorage;
   /** Opens a transfer channel to a source (PeerJS by default; tests pass in-memory channels). */
@@ -137,6 +143,24 @@ export class TransferEngine {
   peer(): Peer | null {
     return this.deps.peer.get();
   }
+
+  // ---- partial sources (issue 11: a file spreads while it moves) ----
+
+  /** The room a running download of `contentId` was started from (where its verified chunks may be served). */
+  fetchingIn = (contentId: string): ReadonlySet<string> => {
+    const d = this.running.get(contentId);
+    return new Set(d && this.partialFile(contentId) ? [d.spec.roomId] : []);
+  };
+
+  /** Rooms with a running download (they are asked about, like rooms with shares). */
+  fetchRooms = (): Set<string> => new Set([...this.running.values()].map((d) => d.spec.roomId));
+
+  /** A running download's verified chunks as a partial file to serve, once its manifest is proved. */
+  partialFile = (contentId: string): ServedFile | null => {
+    const d = this.running.get(contentId);
+    const store = this.partials.get(contentId)?.store;
+    return d && store ? partialFileOf(d, store) : null;
+  };
 
   // ---- what the app asks ----
 
@@ -270,7 +294,11 @@ export class TransferEngine {
     if (ticket.cancelled) return void partial.store.discard().catch(() => undefined);
     const me = this.deps.peer.get()?.id;
     const sources = [...file.sources]
-      .sort((a, b) => Number(b.online) - Number(a.online))
+      // online first; complete sources before partial ones (those may hold little yet)
+      .sort(
+        (a, b) =>
+          Number(b.online) - Number(a.online) || Number(a.partial ?? false) - Number(b.partial ?? false),
+      )
       .map((s) => s.peerId)
       .filter((p) => p !== me);
     const d = new Download(
@@ -282,8 +310,11 @@ export class TransferEngine {
         hashChunk: this.hashChunk,
         rootOf,
         clock: this.clock,
-        // without them an interrupted run cannot trust its chunks and fetches them again: slower, not wrong
-        onManifest: (hashes) => void partial.remember(hashes).catch(() => undefined),
+        onManifest: (hashes) => {
+          // without them an interrupted run cannot trust its chunks and fetches them again: slower, not wrong
+          void partial.remember(hashes).catch(() => undefined);
+          this.deps.onPartial?.(file, roomId, true);
+        },
       },
     );
     this.running.set(contentId, d);
@@ -294,6 +325,8 @@ export class TransferEngine {
     d.start().then(
       (blob) => void this.finished(file, roomId, d, blob, partial),
       () => {
+        // stopped without finishing: its partial listing goes (whatever the reason)
+        this.deps.onPartial?.(file, roomId, false);
         if (this.running.get(contentId) !== d) return;
         this.running.delete(contentId);
         const code = d.status().error?.code;

@@ -26,6 +26,13 @@ export class IdbChunkStore implements ChunkStore {
     await committed(tx);
   }
 
+  async read(index: number, offset: number, length: number): Promise<Uint8Array> {
+    const db = await downloadsDb();
+    const chunk = await request(db.transaction('chunks').objectStore('chunks').get([this.key, index]));
+    if (!(chunk instanceof Blob) || offset + length > chunk.size) throw new Error('not stored');
+    return new Uint8Array(await chunk.slice(offset, offset + length).arrayBuffer());
+  }
+
   async finish(type: string): Promise<Blob> {
     return IdbChunkStore.read(this.key, type);
   }

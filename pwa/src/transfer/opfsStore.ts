@@ -5,19 +5,24 @@ import { probeOpfs } from './opfsProbe.ts';
 import { notFoundAsNull, type OpfsReply, type OpfsRequest } from './opfsProtocol.ts';
 import type { ChunkStore } from './store.ts';
 
-type Pending = { resolve: (indices: number[] | undefined) => void; reject: (e: Error) => void };
+type Reply = Extract<OpfsReply, { ok: true }>;
+type Pending = { resolve: (reply: Reply) => void; reject: (e: Error) => void };
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 let worker: Worker | null = null;
 let nextId = 1;
 const pending = new Map<number, Pending>();
 
 function call(req: WithoutId<OpfsRequest>, transfer: Transferable[] = []): Promise<number[] | undefined> {
+  return ask(req, transfer).then((r) => r.indices);
+}
+
+function ask(req: WithoutId<OpfsRequest>, transfer: Transferable[] = []): Promise<Reply> {
   if (!worker) {
     worker = new Worker(new URL('../workers/opfs.worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (e: MessageEvent<OpfsReply>) => {
       const p = pending.get(e.data.id);
       pending.delete(e.data.id);
-      if (e.data.ok) p?.resolve(e.data.indices);
+      if (e.data.ok) p?.resolve(e.data);
       else p?.reject(new Error(e.data.error));
     };
   }
@@ -65,6 +70,12 @@ export class OpfsChunkStore implements ChunkStore {
     const owned =
       bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
     await call({ op: 'write', name: this.key, at: index * this.chunkSize, bytes: owned }, [owned.buffer]);
+  }
+
+  async read(index: number, offset: number, length: number): Promise<Uint8Array> {
+    const reply = await ask({ op: 'read', name: this.key, at: index * this.chunkSize + offset, length });
+    if (reply.bytes?.length !== length) throw new Error('short read');
+    return reply.bytes;
   }
 
   async finish(type: string): Promise<Blob> {

@@ -2,7 +2,18 @@
 // time; no timers, no I/O. Survives a pipelined receive path: it only hears "requested", "a piece
 // arrived", "verified", "rejected", and answers "what next" and "who is too slow".
 //
-// - Chunks go out lowest index first (a file fills front to back, so media can preview early).
+// - A source is asked only for chunks it holds: a complete source holds all, a partial source (one that
+//   is downloading the file itself) what its have-map claims.
+// - Rarest first: of the missing chunks a source holds, it gets those the fewest linked sources hold,
+//   lowest index first among equals. So a complete source spends its upload on what no partial source
+//   can give, the partial sources serve the rest, and a chunk only one source holds is fetched before
+//   that source can leave. Among equally rare chunks each downloader goes in its own random order (a
+//   permutation drawn from `seed`, per download): two downloaders of one file then mostly ask the
+//   complete source for different chunks and trade them. In index order, or from different starting
+//   points, they march in step and both fetch the same chunks from it (measured: no gain at all), since
+//   a have-map says only what a source holds, not what it has asked for. With only complete sources
+//   every chunk is equally rare: lowest index first (a file fills front to back, so media can preview
+//   early), with no rarity scan.
 // - End-game: once no chunk is missing, an idle source may also take chunks another source still owes
 //   (at most two owners per chunk); the first verified copy wins and the other owner forgets it.
 // - A source that owes data is dropped when it sends no valid piece for `silenceMs`, or delivers no
@@ -22,20 +33,36 @@ export const SOURCE_DEADLINES = {
   progressGraceMs: 15_000,
   /** Slowest delivery of verified bytes a source may keep its chunks at (bytes per second). */
   minRate: 64 * 1024,
+  /**
+   * A partial source that has had nothing for us (no chunk we miss) for this long is let go, so one that
+   * claims to be partial and never announces anything cannot keep a download waiting forever; like an
+   * honest source's idle transfer, after which it would close it. Not a ban: it may come back.
+   */
+  uselessMs: 60_000,
 } as const;
 
 /** Owners a chunk may have at once (the original and one end-game copy). */
 const MAX_OWNERS = 2;
 
-export type DropReason = 'silent' | 'slow';
+export type DropReason = 'silent' | 'slow' | 'useless';
+
+/** Which chunks a source claims to hold (a HaveMap); a claim only: every chunk is still verified. */
+export interface HaveView {
+  has(index: number): boolean;
+  readonly complete: boolean;
+}
 
 interface SourceRecord {
+  /** what it holds: null all of it; undefined not linked now (not counted for rarity) */
+  have: HaveView | null | undefined;
   inflight: Set<number>;
   bytes: number;
   /** when it last went from owing nothing to owing something */
   owingSince: number;
   lastPiece: number;
   lastVerified: number;
+  /** when it was linked, or last given a chunk */
+  lastAssigned: number;
   bad: number;
   banned: boolean;
 }
@@ -58,8 +85,18 @@ export class ChunkScheduler {
   /** Chunks that failed verification, over the whole transfer. */
   rejected = 0;
 
-  constructor(count: number, lengthOf: (index: number) => number, alreadyDone: Iterable<number> = []) {
+  /** The order in which equally rare chunks are taken while partial sources are linked (see the top). */
+  private readonly seed: number;
+  private order: Uint32Array | null = null;
+
+  constructor(
+    count: number,
+    lengthOf: (index: number) => number,
+    alreadyDone: Iterable<number> = [],
+    seed = 0,
+  ) {
     this.count = count;
+    this.seed = seed >>> 0;
     this.lengthOf = lengthOf;
     this.state = new Uint8Array(count);
     for (const i of alreadyDone) {
@@ -104,30 +141,42 @@ export class ChunkScheduler {
     return n;
   }
 
-  /** Whether `source` could be given something now (missing chunks, or end-game copies). */
+  /**
+   * `source` is linked and holds these chunks (null: all of them). A partial source's map is kept by
+   * reference: chunks it announces later count at once (the caller then asks `take` again).
+   */
+  setHave(source: string, have: HaveView | null, now: number): void {
+    const rec = this.record(source, now);
+    rec.have = have;
+    rec.lastAssigned = now;
+  }
+
+  /** Whether `source` could be given something now (missing chunks it holds, or end-game copies). */
   hasWorkFor(source: string): boolean {
     if (!this.isUsable(source) || this.complete) return false;
-    if (this.missingCount > 0) return true;
-    for (const o of this.owners.values())
-      if (o.sources.length < MAX_OWNERS && !o.sources.includes(source)) return true;
+    const have = this.sources.get(source)?.have ?? null;
+    if (this.missingCount > 0) {
+      if (have === null || have.complete) return true;
+      for (let i = this.cursor; i < this.count; i++) if (this.state[i] === 0 && have.has(i)) return true;
+    }
+    for (const [i, o] of this.owners)
+      if (o.sources.length < MAX_OWNERS && !o.sources.includes(source) && (have?.has(i) ?? true)) return true;
     return false;
   }
 
   /**
-   * Chunks for `source`, now in flight there: missing ones lowest first; when none is missing, copies of
-   * chunks others still owe, oldest request first. Always within both limits.
+   * Chunks for `source`, now in flight there: missing ones it holds, rarest first (see the top of the
+   * file); when none is missing, copies of chunks others still owe, oldest request first. Always within
+   * both limits.
    */
   take(source: string, now: number, limits: TakeLimits): number[] {
     const rec = this.record(source, now);
     if (rec.banned || limits.maxChunks <= 0) return [];
+    const have = rec.have ?? null;
     const out: number[] = [];
     let bytes = 0;
     const fits = (i: number) => out.length < limits.maxChunks && bytes + this.lengthOf(i) <= limits.maxBytes;
-    for (let i = this.cursor; i < this.count && this.missingCount > 0; i++) {
-      if (this.state[i] !== 0) {
-        if (i === this.cursor) this.cursor++;
-        continue;
-      }
+    for (const i of this.missingFor(have, limits.maxChunks)) {
       if (!fits(i)) break;
       this.state[i] = 1;
       this.missingCount--;
@@ -137,7 +186,9 @@ export class ChunkScheduler {
     }
     if (out.length > 0 || this.missingCount > 0) return out;
     const candidates = [...this.owners]
-      .filter(([, o]) => o.sources.length < MAX_OWNERS && !o.sources.includes(source))
+      .filter(
+        ([i, o]) => o.sources.length < MAX_OWNERS && !o.sources.includes(source) && (have?.has(i) ?? true),
+      )
       .sort((a, b) => a[1].since - b[1].since || a[0] - b[0]);
     for (const [i] of candidates) {
       if (!fits(i)) break;
@@ -145,6 +196,67 @@ export class ChunkScheduler {
       out.push(i);
     }
     return out;
+  }
+
+  /**
+   * Missing chunks `have` holds, in the order to ask for them: rarest first, then lowest index. Stops
+   * early once `enough` chunks held by no other linked source are found (none can be rarer).
+   */
+  private missingFor(have: HaveView | null, enough: number): number[] {
+    const others: HaveView[] = [];
+    let partial = have !== null && !have.complete;
+    let linked = 0;
+    for (const r of this.sources.values()) {
+      if (r.banned || r.have === undefined) continue;
+      linked++;
+      if (r.have !== null) {
+        others.push(r.have);
+        if (!r.have.complete) partial = true;
+      }
+    }
+    const byRarity: number[][] = [];
+    const order = partial ? this.permutation() : null;
+    for (let k = order ? 0 : this.cursor; k < this.count && this.missingCount > 0; k++) {
+      const i = order ? order[k]! : k;
+      if (this.state[i] !== 0) {
+        if (i === this.cursor) this.cursor++;
+        continue;
+      }
+      if (have !== null && !have.has(i)) continue;
+      // every linked source complete: all chunks equally rare, lowest first
+      let holders = 0;
+      if (partial) {
+        holders = linked - others.length; // complete sources hold everything
+        for (const o of others) if (o.has(i)) holders++;
+      }
+      const bucket = byRarity[holders] ?? [];
+      byRarity[holders] = bucket;
+      bucket.push(i);
+      // nothing can be rarer than a chunk only this source holds
+      if (holders <= 1 && bucket.length >= enough) break;
+    }
+    return byRarity.flatMap((b) => b ?? []);
+  }
+
+  /** This download's own order of the chunks (Fisher-Yates from `seed`, 4 bytes a chunk), made once. */
+  private permutation(): Uint32Array {
+    if (this.order) return this.order;
+    const order = new Uint32Array(this.count);
+    for (let i = 0; i < this.count; i++) order[i] = i;
+    let x = this.seed || 0x9e3779b9;
+    for (let i = this.count - 1; i > 0; i--) {
+      // xorshift32: a small, seedable generator (tests pass the seed; a download passes a random one)
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
+      const j = x % (i + 1);
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+    this.order = order;
+    return order;
   }
 
   /** A valid piece of an owed chunk arrived from `source`: it is not silent. */
@@ -192,16 +304,24 @@ export class ChunkScheduler {
     this.release(source);
   }
 
-  /** The source left or failed: everything it had in flight goes back to the queue. */
+  /** The source left or failed: everything it had in flight goes back to the queue; it counts for no rarity. */
   release(source: string): void {
     for (const i of this.inflight(source)) this.drop(i, source);
+    const rec = this.sources.get(source);
+    if (rec) rec.have = undefined;
   }
 
   /** Sources that owe data and broke a deadline, with why. The caller drops them (and bans them). */
   overdue(now: number): { source: string; reason: DropReason }[] {
     const out: { source: string; reason: DropReason }[] = [];
     for (const [source, rec] of this.sources) {
-      if (rec.inflight.size === 0 || rec.banned) continue;
+      if (rec.banned) continue;
+      if (rec.inflight.size === 0) {
+        const partial = rec.have !== undefined && rec.have !== null && !rec.have.complete;
+        if (partial && now - rec.lastAssigned > SOURCE_DEADLINES.uselessMs)
+          out.push({ source, reason: 'useless' });
+        continue;
+      }
       if (now - Math.max(rec.owingSince, rec.lastPiece) > SOURCE_DEADLINES.silenceMs) {
         out.push({ source, reason: 'silent' });
         continue;
@@ -230,6 +350,7 @@ export class ChunkScheduler {
       rec.lastVerified = now;
     }
     rec.inflight.add(index);
+    rec.lastAssigned = now;
     const length = this.lengthOf(index);
     rec.bytes += length;
     this.owners.get(index)!.sources.push(source);
@@ -257,11 +378,13 @@ export class ChunkScheduler {
 
 function blankRecord(now: number): SourceRecord {
   return {
+    have: undefined,
     inflight: new Set(),
     bytes: 0,
     owingSince: now,
     lastPiece: now,
     lastVerified: now,
+    lastAssigned: now,
     bad: 0,
     banned: false,
   };

@@ -4,10 +4,17 @@
 // chunks are deduplicated and their queue bounded, a flood or a stream of malformed messages closes the
 // channel, and a file is served only to a member of a room it is shared in (`authorize`), with the same
 // answer as for an unknown file otherwise.
+//
+// A file this device is still downloading is served as a partial source: the manifest says `partial`,
+// `have` messages say which chunks it holds (the verified ones, new ones at most every
+// HAVE_ANNOUNCE_MS), a `get` for anything else ends the transfer, and when the download stops (finished,
+// cancelled or failed) its transfers end with `timeout`, so a downloader asks again and gets the complete
+// file from the library, or nothing. A partial is never described as complete.
 import { chunkCount, chunkRange } from '../../../worker/protocol/content.ts';
 import {
   type ControlMessage,
   foreignOpen,
+  HAVE_ANNOUNCE_MS,
   TRANSFER_LIMITS,
   type TransferErrorCode,
 } from '../../../worker/protocol/transfer.ts';
@@ -16,15 +23,31 @@ import { type Clock, systemClock, within } from './clock.ts';
 import { decodeControl, encodeControl } from './control.ts';
 import { HIGH_WATER, LOW_WATER } from './flow.ts';
 import { encodeFrame, FrameKind, piecePayloadSize } from './frames.ts';
+import { type HaveMap, toRanges } from './haveMap.ts';
 
-export interface ServedFile {
+interface FileFacts {
   contentId: string;
   size: number;
   chunkSize: number;
   chunkHashes: Uint8Array;
-  blob: Blob;
   name: string;
 }
+
+/** A file being downloaded here: the chunks verified so far can be served. */
+export interface PartialSource {
+  /** the verified chunks; grows */
+  have: HaveMap;
+  /** each newly verified chunk, until the returned function is called */
+  onHave(listener: (index: number) => void): () => void;
+  /** the download stopped (finished, cancelled, failed): nothing more is served from here */
+  onEnd(listener: () => void): () => void;
+  /** `length` bytes of verified chunk `index` from `offset` */
+  read(index: number, offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** A complete file (a Blob read lazily), or a partial one (`partial`): never both. */
+export type ServedFile = FileFacts &
+  ({ blob: Blob; partial?: undefined } | { blob?: undefined; partial: PartialSource });
 
 export interface OpenRequest {
   /** the requesting device (set by the tracker's relay, not by the peer) */
@@ -109,6 +132,10 @@ interface Serving {
   ended: boolean;
   idle: unknown;
   info: UploadInfo;
+  /** a partial source's haves not yet announced, their timer, and what to undo when the transfer ends */
+  newHaves: number[];
+  haveTimer: unknown;
+  unsubscribe: (() => void)[];
 }
 
 interface Attached {
@@ -217,6 +244,12 @@ export class TransferServer {
         this.fail(a, msg.id, 'bad_request', 'No such chunk.');
         return this.finish(a, t);
       }
+      const have = t.file.partial?.have;
+      if (have && msg.chunks.some((i) => !have.has(i))) {
+        this.stats.badRequests++;
+        this.fail(a, msg.id, 'bad_request', 'This device does not hold that chunk yet.');
+        return this.finish(a, t);
+      }
       for (const i of msg.chunks) {
         if (t.queued.has(i)) {
           this.stats.duplicateChunks++;
@@ -292,15 +325,49 @@ export class TransferServer {
       ended: false,
       idle: null,
       info,
+      newHaves: [],
+      haveTimer: null,
+      unsubscribe: [],
     };
     a.transfers.set(msg.id, t);
     this.options.onUploadChange?.(info);
+    const partial = file.partial;
+    if (partial) {
+      // listening before the manifest goes out: a chunk verified meanwhile is announced after it
+      t.unsubscribe.push(
+        partial.onHave((index) => this.announce(a, t, index)),
+        partial.onEnd(() => {
+          this.fail(a, t.id, 'timeout', 'The partial copy is gone; ask again.');
+          this.finish(a, t);
+        }),
+      );
+    }
     try {
       await this.sendManifest(a, t);
+      if (partial && !t.ended)
+        for (const ranges of partial.have.ranges())
+          channel.send(encodeControl({ t: 'have', id: t.id, ranges }));
     } catch {
       return this.closeChannel(a);
     }
-    this.armTransferIdle(a, t);
+    if (!t.ended) this.armTransferIdle(a, t);
+  }
+
+  /** A chunk became servable: told to the downloader with others, at most every HAVE_ANNOUNCE_MS. */
+  private announce(a: Attached, t: Serving, index: number) {
+    if (t.ended) return;
+    t.newHaves.push(index);
+    t.haveTimer ??= this.clock.setTimeout(() => {
+      t.haveTimer = null;
+      if (t.ended || a.channel.closed) return;
+      const indices = t.newHaves.splice(0);
+      try {
+        for (const ranges of toRanges(indices))
+          a.channel.send(encodeControl({ t: 'have', id: t.id, ranges }));
+      } catch {
+        this.closeChannel(a);
+      }
+    }, HAVE_ANNOUNCE_MS);
   }
 
   private async sendManifest(a: Attached, t: Serving) {
@@ -314,6 +381,7 @@ export class TransferServer {
         size: file.size,
         chunkSize: file.chunkSize,
         chunkCount: count,
+        partial: file.partial !== undefined,
       }),
     );
     const perFrame = Math.floor(piecePayloadSize(channel.maxMessageSize()) / 32);
@@ -335,7 +403,7 @@ export class TransferServer {
         // one block of the chunk in memory at a time: File.slice reads lazily from disk
         for (let block = start; block < end && !t.ended; block += READ_BLOCK_BYTES) {
           const blockEnd = Math.min(end, block + READ_BLOCK_BYTES);
-          let bytes: Uint8Array = new Uint8Array(await t.file.blob.slice(block, blockEnd).arrayBuffer());
+          let bytes = await readBlock(t.file, index, block - start, blockEnd - block, block);
           if (bytes.length !== blockEnd - block) throw new Error('the file changed');
           if (this.options.tamper) bytes = this.options.tamper(t.file.contentId, index, bytes, block - start);
           for (let off = 0; off < bytes.length && !t.ended; off += piece) {
@@ -435,10 +503,25 @@ export class TransferServer {
     t.queue.length = 0;
     t.queued.clear();
     this.clock.clearTimeout(t.idle);
+    this.clock.clearTimeout(t.haveTimer);
+    t.newHaves.length = 0;
+    for (const u of t.unsubscribe.splice(0)) u();
     a.transfers.delete(t.id);
     this.release(a.channel.remote);
     t.info.active = false;
     this.options.onUploadChange?.(t.info);
     if (!a.channel.closed) this.armChannelIdle(a);
   }
+}
+
+/** One block of chunk `index`: lazily from the complete file's Blob, or from the partial's storage. */
+async function readBlock(
+  file: ServedFile,
+  index: number,
+  offset: number,
+  length: number,
+  at: number,
+): Promise<Uint8Array> {
+  if (file.partial) return file.partial.read(index, offset, length);
+  return new Uint8Array(await file.blob.slice(at, at + length).arrayBuffer());
 }

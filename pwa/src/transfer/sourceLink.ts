@@ -11,6 +11,7 @@ import type { Clock } from './clock.ts';
 import { decodeControl, encodeControl } from './control.ts';
 import { DownloadError, type DownloadErrorCode, type DownloadSpec } from './downloadTypes.ts';
 import { decodeFrame, FrameKind } from './frames.ts';
+import { HaveMap } from './haveMap.ts';
 
 /** How long a source may take to send the whole manifest after `open`. */
 export const MANIFEST_MS = 15_000;
@@ -21,6 +22,8 @@ export interface Manifest {
   size: number;
   chunkSize: number;
   hashes: HashesAssembler;
+  /** what a partial source says it holds (grows with its `have` messages); null: a complete source */
+  have: HaveMap | null;
 }
 
 export interface LinkHandlers {
@@ -28,6 +31,8 @@ export interface LinkHandlers {
   onPiece(index: number): void;
   /** Chunk `index` is complete (not yet verified); `bytes` now belongs to the receiver. */
   onChunk(index: number, bytes: Uint8Array): void;
+  /** A partial source claims more chunks (already in its manifest's `have`). */
+  onHave?(): void;
 }
 
 interface Expected {
@@ -248,9 +253,17 @@ export class SourceLink {
         size: msg.size,
         chunkSize: msg.chunkSize,
         hashes: new HashesAssembler(msg.chunkCount),
+        // sized by the chunk count just checked against the listing: a claim can never grow it
+        have: msg.partial ? new HaveMap(msg.chunkCount) : null,
       };
       this.manifest.header = header;
       if (header.hashes.complete) this.manifest.resolve(header);
+    } else if (msg.t === 'have') {
+      const have = this.manifest?.header?.have;
+      if (!have) return this.protocolError('have from a complete source');
+      const added = have.addRanges(msg.ranges);
+      if (added === null) return this.protocolError('have outside the manifest');
+      if (added.length > 0) this.handlers.onHave?.();
     } else if (msg.t === 'error') {
       this.fail(new DownloadError(codeFor(msg.code), 'the source answered with an error'));
     } else if (msg.t === 'cancel') {

@@ -9,6 +9,8 @@ export interface ChunkStore {
   write(index: number, bytes: Uint8Array): Promise<void>;
   /** All chunks are written: the whole file, backed by disk. */
   finish(type: string): Promise<Blob>;
+  /** `length` bytes of stored chunk `index` from `offset` (to serve it while the download runs). */
+  read?(index: number, offset: number, length: number): Promise<Uint8Array>;
   /** Throws the partial download away (only this download's own storage). */
   discard(): Promise<void>;
 }

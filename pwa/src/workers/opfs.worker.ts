@@ -9,7 +9,7 @@ import { storedChunks } from '../transfer/storedChunks.ts';
 // the page's DOM typings describe `self` as a Window; in this worker it is a dedicated worker scope
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<OpfsRequest>) => void) | null;
-  postMessage(message: OpfsReply): void;
+  postMessage(message: OpfsReply, transfer?: Transferable[]): void;
 };
 
 interface SyncHandle {
@@ -63,6 +63,18 @@ scope.onmessage = async (event: MessageEvent<OpfsRequest>) => {
         hashChunk,
       );
       return reply({ id: req.id, ok: true, indices });
+    } else if (req.op === 'read') {
+      // never opens a handle: a closed (finished) file belongs to the library now
+      const h = handles.get(req.name);
+      if (!h) throw new Error('not being written');
+      const bytes = new Uint8Array(req.length);
+      let read = 0;
+      while (read < bytes.length) {
+        const n = h.read(bytes.subarray(read), { at: req.at + read });
+        if (n <= 0) throw new Error('short read');
+        read += n;
+      }
+      return scope.postMessage({ id: req.id, ok: true, bytes }, [bytes.buffer]);
     } else if (req.op === 'delete') {
       handles.get(req.name)?.close();
       handles.delete(req.name);

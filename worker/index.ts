@@ -12,6 +12,7 @@ import { createPeer, createTicket, forgetMe, getMe, rotateSecret, updateMe } fro
 import { createRoom, getRoom, joinRoom, rotateInvite } from './routes/rooms.ts';
 import { createShares, removeShare } from './routes/shares.ts';
 import { connectSignaling, refuseIdRequest, refusePeerList } from './signaling/connect.ts';
+import { relayInternal } from './signaling/internal.ts';
 
 export { RoomHub } from './rooms/RoomHub.ts';
 export { PeerSocket } from './signaling/PeerSocket.ts';
@@ -64,6 +65,8 @@ for (const [path, methods] of ROUTES) {
     ),
   );
 }
+// the LAN front's endpoint: every method, so that a tracker without it (deployed) says 404, never 405
+router.all('/api/internal/relay/:action', relayInternal);
 
 export default {
   // every response, the app's assets included, carries the security headers; everything but the API and

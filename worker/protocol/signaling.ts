@@ -77,6 +77,7 @@ export type ServerFrame =
 
 /** Close codes the relay uses (1000-1015 as RFC 6455 means them, 4xxx ours). */
 export const CLOSE = {
+  normal: 1000,
   refused: 1008,
   unsupportedData: 1003,
   invalidData: 1007,

@@ -8,6 +8,7 @@ import { listRoomsOfPeer, shareARoom } from '../db/rooms.ts';
 import { SignalingStore } from '../db/signalingStore.ts';
 import type { Env } from '../env.ts';
 import { CLOSE, HEARTBEAT } from '../protocol/signaling.ts';
+import { hubId, PEER_HEADER, peerStub } from '../stubs.ts';
 import { SignalingHub } from './hub.ts';
 import type { DeliveryKind } from './outbox.ts';
 import { Presence } from './presence.ts';
@@ -15,7 +16,6 @@ import { writePresence } from './presenceWrite.ts';
 import { RoomCheck } from './roomCheck.ts';
 import { isSilent } from './rules.ts';
 import { closeQuietly, info, keepInfo, refuseUpgrade, type SocketInfo, sendQuietly } from './sockets.ts';
-import { hubId, PEER_HEADER, peerStub } from './stub.ts';
 
 /** How often the alarm looks for silent sockets while any is open. */
 const SWEEP_MS = 20_000;
@@ -104,7 +104,7 @@ export class PeerSocket extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
-    closeQuietly(ws, 1000, 'closed');
+    closeQuietly(ws, CLOSE.normal, 'closed');
     await this.dropped(ws);
   }
 

@@ -4,13 +4,13 @@
 import type { IRequest } from 'itty-router';
 import { findPeerWithTicket } from '../db/peers.ts';
 import type { Env } from '../env.ts';
-import { sha256Hex } from '../lib/crypto.ts';
-import { errorJson } from '../lib/errors.ts';
-import { ID_PATTERN, SECRET_PATTERN } from '../protocol/ids.ts';
+import { ApiError, errorJson, toErrorResponse } from '../lib/errors.ts';
+import { ticketHash } from '../lib/tickets.ts';
+import { ID_PATTERN } from '../protocol/ids.ts';
 import type { AdmitResult } from '../protocol/relayLink.ts';
 import { PEERJS_KEY } from '../protocol/signaling.ts';
+import { PEER_HEADER, peerStub } from '../stubs.ts';
 import { refuseUpgrade as refuse } from './sockets.ts';
-import { PEER_HEADER, peerStub } from './stub.ts';
 
 const REGISTER = 'Register with POST /api/peers and connect with the peerId it returns.';
 
@@ -31,8 +31,7 @@ export async function admitSignaling(env: Env, query: URLSearchParams): Promise<
   if (!ID_PATTERN.test(id))
     return { type: 'ERROR', msg: `"${id.slice(0, 40)}" is not a peer id. ${REGISTER}` };
   // one D1 round trip: the id, its presence, and whether the ticket is its own and unexpired
-  const ticketHash = SECRET_PATTERN.test(token) ? await sha256Hex(token) : null;
-  const peer = await findPeerWithTicket(env.DB, id, ticketHash, Date.now());
+  const peer = await findPeerWithTicket(env.DB, id, await ticketHash(token), Date.now());
   if (!peer) return { type: 'ERROR', msg: `Unknown peer id. ${REGISTER}` };
   if (peer.ticket_ok) return { id };
   // a missing, expired or someone else's ticket never takes an id over
@@ -75,12 +74,16 @@ export function refusePeerList(): Response {
   );
 }
 
+/** A plain request where only a WebSocket is served: 426, its own code, through the one error funnel. */
 export function upgradeRequired(): Response {
-  const res = errorJson(
-    426,
-    'method_not_allowed',
-    'This address only accepts WebSocket connections (Upgrade: websocket).',
+  return toErrorResponse(
+    new ApiError(
+      426,
+      'upgrade_required',
+      'This address only accepts WebSocket connections (Upgrade: websocket).',
+      {
+        upgrade: 'websocket',
+      },
+    ),
   );
-  res.headers.set('upgrade', 'websocket');
-  return res;
 }

@@ -3,7 +3,7 @@
 import type { Env } from '../env.ts';
 import { type FrontNotice, RELAY_SECRET_HEADER } from '../protocol/relayLink.ts';
 import { CLOSE } from '../protocol/signaling.ts';
-import { peerStub } from './stub.ts';
+import { peerStub } from '../stubs.ts';
 
 /** The front's loopback address when this LAN tracker's front runs the relay, else null. */
 function lanRelay(env: Env): string | null {

@@ -48,6 +48,11 @@ export async function renamePeer(db: D1Database, id: string, name: string) {
   await db.prepare('UPDATE peers SET name = ?2 WHERE id = ?1').bind(id, name).run();
 }
 
+/** Every device offline: a LAN tracker's front starts with no socket open (its relay holds them all). */
+export async function clearPresence(db: D1Database) {
+  await db.prepare('UPDATE peers SET online_since = NULL WHERE online_since IS NOT NULL').run();
+}
+
 /**
  * The device behind a signaling upgrade, in one round trip: whether `id` is registered, whether it is
  * online, and whether the ticket (by hash, unexpired) belongs to it.

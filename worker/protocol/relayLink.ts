@@ -20,6 +20,8 @@ export const relayRequests = {
   presence: z.object({
     items: z.array(z.object({ peer: peerId, since: z.number().int().nullable() })).max(RELAY_MAX_BATCH),
   }),
+  /** The front starts with no socket: every device offline (presence left over from its last run). */
+  reset: z.object({}),
   rooms: z.object({ peer: peerId }),
   share: z.object({ a: peerId, b: peerId }),
 } as const;
@@ -34,6 +36,7 @@ export type AdmitResult = { id: string } | Refusal;
 export interface RelayAnswers {
   admit: { results: AdmitResult[] };
   presence: { rooms: string[][] };
+  reset: { ok: true };
   rooms: { rooms: string[] };
   share: { ok: boolean };
 }

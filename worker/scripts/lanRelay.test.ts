@@ -26,6 +26,8 @@ interface Tracker {
   /** tickets that open each id */
   tickets: Map<string, string>;
   secretsSeen: string[];
+  /** Times the relay cleared leftover presence. */
+  resets: number;
 }
 
 async function readBody(req: IncomingMessage): Promise<any> {
@@ -36,7 +38,14 @@ async function readBody(req: IncomingMessage): Promise<any> {
 
 /** The internal endpoint as the tracker answers it (worker/signaling/internal.ts), from memory. */
 async function stubTracker(): Promise<Tracker> {
-  const t: Tracker = { port: 0, rooms: new Map(), presence: new Map(), tickets: new Map(), secretsSeen: [] };
+  const t: Tracker = {
+    port: 0,
+    rooms: new Map(),
+    presence: new Map(),
+    tickets: new Map(),
+    secretsSeen: [],
+    resets: 0,
+  };
   const server: Server = createServer(async (req, res) => {
     t.secretsSeen.push(String(req.headers[RELAY_SECRET_HEADER]));
     const action = (req.url ?? '').slice(RELAY_API_PREFIX.length);
@@ -60,6 +69,10 @@ async function stubTracker(): Promise<Tracker> {
           return t.rooms.get(peer) ?? [];
         }),
       });
+    }
+    if (action === 'reset') {
+      t.resets += 1;
+      return json({ ok: true });
     }
     if (action === 'rooms') return json({ rooms: t.rooms.get(body.peer) ?? [] });
     if (action === 'share') {
@@ -170,6 +183,8 @@ describe('the LAN relay in the front', () => {
     expect(await a.next()).toEqual({ type: 'HEARTBEAT' });
     expect(t.presence.get(id(1))).toEqual(expect.any(Number));
     expect(new Set(t.secretsSeen)).toEqual(new Set([SECRET]));
+    // leftover presence from a previous run was cleared, once, before the first socket was admitted
+    expect(t.resets).toBe(1);
   });
 
   it('says EXPIRE for a device outside its rooms and for a malformed id, and keeps the socket', async () => {

@@ -112,6 +112,7 @@ function trackerLink(upstreamPort: number, secret: string) {
   return {
     admit: (query: string) => admit.call(query),
     presence: (peer: string, since: number | null) => presence.call({ peer, since }),
+    reset: () => call('reset', {}),
     rooms: async (peer: string) => (await call('rooms', { peer })).rooms,
     share: async (a: string, b: string) => (await call('share', { a, b })).ok,
   };
@@ -136,6 +137,18 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
   const conns = new WeakMap<WebSocket, Conn>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
   const fail = (err: unknown) => console.error('signaling relay:', err);
+  let closed = false;
+  // presence left from the last run is cleared once the tracker answers, before any socket is admitted
+  const ready = (async () => {
+    while (!closed) {
+      try {
+        await link.reset();
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    }
+  })();
 
   const socketOf = (peer: string): WebSocket | null => {
     const ws = sockets.get(peer);
@@ -230,28 +243,30 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     const url = new URL(req.url ?? '/', 'http://front');
     if (url.pathname !== SIGNALING_PATH || !sameOrigin(req)) return false;
-    link.admit(url.search).then(
-      (admitted) => {
-        if (socket.destroyed) return;
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          let refusal = 'id' in admitted ? null : admitted;
-          if (!refusal && 'id' in admitted && !hub.mayConnect(admitted.id)) {
-            refusal = {
-              type: 'ERROR',
-              msg: 'This device opened too many signaling connections. Wait a minute.',
-            };
-          }
-          if (refusal) {
-            ws.send(refusalFrame(refusal.type, refusal.msg));
-            ws.close(CLOSE.refused, refusal.type.toLowerCase());
-          } else if ('id' in admitted) accept(ws, admitted.id);
-        });
-      },
-      (err) => {
-        fail(err);
-        socket.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-      },
-    );
+    ready
+      .then(() => link.admit(url.search))
+      .then(
+        (admitted) => {
+          if (socket.destroyed) return;
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            let refusal = 'id' in admitted ? null : admitted;
+            if (!refusal && 'id' in admitted && !hub.mayConnect(admitted.id)) {
+              refusal = {
+                type: 'ERROR',
+                msg: 'This device opened too many signaling connections. Wait a minute.',
+              };
+            }
+            if (refusal) {
+              ws.send(refusalFrame(refusal.type, refusal.msg));
+              ws.close(CLOSE.refused, refusal.type.toLowerCase());
+            } else if ('id' in admitted) accept(ws, admitted.id);
+          });
+        },
+        (err) => {
+          fail(err);
+          socket.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+        },
+      );
     return true;
   };
 
@@ -299,6 +314,7 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
     noticeUrl: `http://127.0.0.1:${port}`,
     socketCount: () => [...sockets.values()].filter((ws) => ws.readyState === WebSocket.OPEN).length,
     close: async () => {
+      closed = true;
       clearInterval(sweep);
       if (expiryTimer) clearTimeout(expiryTimer);
       for (const ws of wss.clients) ws.terminate();

@@ -3,6 +3,7 @@
 // (LAN_RELAY_SECRET, passed by `npm start`); otherwise, and always on a deployed tracker, 404 as if
 // nothing were here.
 import type { IRequest } from 'itty-router';
+import { clearPresence } from '../db/peers.ts';
 import { listRoomsOfPeer, shareARoom } from '../db/rooms.ts';
 import type { Env } from '../env.ts';
 import { notFound } from '../lib/errors.ts';
@@ -52,6 +53,11 @@ async function answer(env: Env, request: Request, action: RelayAction): Promise<
     case 'presence': {
       const { items } = await readJson(request, relayRequests.presence);
       return { rooms: await Promise.all(items.map((i) => writePresence(env, i.peer, i.since))) };
+    }
+    case 'reset': {
+      await readJson(request, relayRequests.reset);
+      await clearPresence(env.DB);
+      return { ok: true };
     }
     case 'rooms': {
       const { peer } = await readJson(request, relayRequests.rooms);

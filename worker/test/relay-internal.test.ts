@@ -88,6 +88,17 @@ describe('internal relay endpoint', () => {
     expect((await internal('share', { a: a.peerId, b: c.peerId }, SECRET)).json).toEqual({ ok: false });
   });
 
+  it('reset: every device offline (a LAN front starts with no socket open)', async () => {
+    const a = await newPeer();
+    const b = await newPeer();
+    const roomId = await newRoom(a.secret);
+    await join(roomId, b.secret);
+    await internal('presence', { items: [{ peer: a.peerId, since: Date.now() }] }, SECRET);
+    expect((await internal('reset', {}, SECRET)).json).toEqual({ ok: true });
+    const room = await call('GET', `/api/rooms/${roomId}`, { secret: b.secret });
+    expect((room.json.members as { peerId: string; online: boolean }[]).every((m) => !m.online)).toBe(true);
+  });
+
   it('answers a malformed body with a stable 400, never a 500', async () => {
     const res = await internal('presence', { items: [{ peer: 7 }] }, SECRET);
     expect(res.status).toBe(400);

@@ -22,7 +22,7 @@ export const relayRequests = {
   }),
   /** The front starts with no socket: every device offline (presence left over from its last run). */
   reset: z.object({}),
-  rooms: z.object({ peer: peerId }),
+  rooms: z.object({ items: z.array(z.object({ peer: peerId })).max(RELAY_MAX_BATCH) }),
   share: z.object({ a: peerId, b: peerId }),
 } as const;
 export type RelayAction = keyof typeof relayRequests;
@@ -34,10 +34,11 @@ export interface Refusal {
 }
 export type AdmitResult = { id: string } | Refusal;
 export interface RelayAnswers {
-  admit: { results: AdmitResult[] };
+  /** An admitted device comes with its rooms, so its first frame needs no question. */
+  admit: { results: (Refusal | { id: string; rooms: string[] })[] };
   presence: { rooms: string[][] };
   reset: { ok: true };
-  rooms: { rooms: string[] };
+  rooms: { rooms: string[][] };
   share: { ok: boolean };
 }
 

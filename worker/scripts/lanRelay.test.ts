@@ -57,7 +57,7 @@ async function stubTracker(): Promise<Tracker> {
         results: body.items.map(({ query }: { query: string }) => {
           const q = new URLSearchParams(query);
           const peer = q.get('id') ?? '';
-          if (t.tickets.get(peer) === q.get('token')) return { id: peer };
+          if (t.tickets.get(peer) === q.get('token')) return { id: peer, rooms: t.rooms.get(peer) ?? [] };
           return { type: 'ERROR', msg: 'bad ticket' };
         }),
       });
@@ -74,7 +74,9 @@ async function stubTracker(): Promise<Tracker> {
       t.resets += 1;
       return json({ ok: true });
     }
-    if (action === 'rooms') return json({ rooms: t.rooms.get(body.peer) ?? [] });
+    if (action === 'rooms') {
+      return json({ rooms: body.items.map(({ peer }: { peer: string }) => t.rooms.get(peer) ?? []) });
+    }
     if (action === 'share') {
       const a = t.rooms.get(body.a) ?? [];
       return json({ ok: (t.rooms.get(body.b) ?? []).some((r) => a.includes(r)) });

@@ -12,7 +12,6 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
-  type AdmitResult,
   type FrontNotice,
   frontNotices,
   RELAY_API_PREFIX,
@@ -103,17 +102,20 @@ function trackerLink(upstreamPort: number, secret: string) {
     if (!res.ok) throw new Error(`tracker answered ${res.status} to ${action}`);
     return (await res.json()) as RelayAnswers[A];
   };
-  const admit = new Batcher<string, AdmitResult>(
+  const admit = new Batcher<string, RelayAnswers['admit']['results'][number]>(
     async (queries) => (await call('admit', { items: queries.map((query) => ({ query })) })).results,
   );
   const presence = new Batcher<{ peer: string; since: number | null }, string[]>(
     async (items) => (await call('presence', { items })).rooms,
   );
+  const rooms = new Batcher<string, string[]>(
+    async (peers) => (await call('rooms', { items: peers.map((peer) => ({ peer })) })).rooms,
+  );
   return {
     admit: (query: string) => admit.call(query),
     presence: (peer: string, since: number | null) => presence.call({ peer, since }),
     reset: () => call('reset', {}),
-    rooms: async (peer: string) => (await call('rooms', { peer })).rooms,
+    rooms: (peer: string) => rooms.call(peer),
     share: async (a: string, b: string) => (await call('share', { a, b })).ok,
   };
 }
@@ -243,11 +245,15 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     const url = new URL(req.url ?? '/', 'http://front');
     if (url.pathname !== SIGNALING_PATH || !sameOrigin(req)) return false;
+    // rooms read with the admission are kept, unless a membership notice came in the meantime
+    const roomsVersion = hub.rooms.version(url.searchParams.get('id') ?? '');
     ready
       .then(() => link.admit(url.search))
       .then(
         (admitted) => {
           if (socket.destroyed) return;
+          if ('id' in admitted && admitted.rooms.length > 0)
+            hub.rooms.set(admitted.id, admitted.rooms, roomsVersion);
           wss.handleUpgrade(req, socket, head, (ws) => {
             let refusal = 'id' in admitted ? null : admitted;
             if (!refusal && 'id' in admitted && !hub.mayConnect(admitted.id)) {

@@ -47,7 +47,13 @@ async function answer(env: Env, request: Request, action: RelayAction): Promise<
   switch (action) {
     case 'admit': {
       const { items } = await readJson(request, relayRequests.admit);
-      const results = await Promise.all(items.map((i) => admitSignaling(env, new URLSearchParams(i.query))));
+      const results = await Promise.all(
+        items.map(async (i) => {
+          const admitted = await admitSignaling(env, new URLSearchParams(i.query));
+          if (!('id' in admitted)) return admitted;
+          return { id: admitted.id, rooms: await listRoomsOfPeer(env.DB, admitted.id) };
+        }),
+      );
       return { results };
     }
     case 'presence': {
@@ -60,8 +66,8 @@ async function answer(env: Env, request: Request, action: RelayAction): Promise<
       return { ok: true };
     }
     case 'rooms': {
-      const { peer } = await readJson(request, relayRequests.rooms);
-      return { rooms: await listRoomsOfPeer(env.DB, peer) };
+      const { items } = await readJson(request, relayRequests.rooms);
+      return { rooms: await Promise.all(items.map((i) => listRoomsOfPeer(env.DB, i.peer))) };
     }
     case 'share': {
       const { a, b } = await readJson(request, relayRequests.share);

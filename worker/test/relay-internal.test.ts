@@ -34,7 +34,7 @@ async function ticketOf(secret: string): Promise<string> {
 
 describe('internal relay endpoint', () => {
   it('is not there for a deployed tracker, without the secret, with a wrong one, or with none set', async () => {
-    const body = { peer: 'a'.repeat(26) };
+    const body = { items: [{ peer: 'a'.repeat(26) }] };
     expect((await internal('rooms', body, SECRET, { TRACKER_MODE: 'deployed' })).status).toBe(404);
     expect((await internal('rooms', body, null)).status).toBe(404);
     expect((await internal('rooms', body, 'j'.repeat(43))).status).toBe(404);
@@ -59,7 +59,7 @@ describe('internal relay endpoint', () => {
       SECRET,
     );
     expect(res.status).toBe(200);
-    expect(res.json.results[0]).toEqual({ id: a.peerId });
+    expect(res.json.results[0]).toEqual({ id: a.peerId, rooms: [] });
     expect(res.json.results[1]).toMatchObject({ type: 'ERROR' });
     expect(res.json.results[2]).toMatchObject({ type: 'INVALID-KEY' });
   });
@@ -83,7 +83,11 @@ describe('internal relay endpoint', () => {
       (after.json.members as { peerId: string; online: boolean }[]).find((m) => m.peerId === a.peerId)
         ?.online,
     ).toBe(false);
-    expect((await internal('rooms', { peer: b.peerId }, SECRET)).json).toEqual({ rooms: [roomId] });
+    expect(
+      (await internal('rooms', { items: [{ peer: b.peerId }, { peer: c.peerId }] }, SECRET)).json,
+    ).toEqual({
+      rooms: [[roomId], []],
+    });
     expect((await internal('share', { a: a.peerId, b: b.peerId }, SECRET)).json).toEqual({ ok: true });
     expect((await internal('share', { a: a.peerId, b: c.peerId }, SECRET)).json).toEqual({ ok: false });
   });

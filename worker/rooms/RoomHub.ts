@@ -15,6 +15,7 @@ import {
 } from '../protocol/live.ts';
 import { closeQuietly, sendQuietly } from '../signaling/sockets.ts';
 import { PEER_HEADER, ROOM_HEADER } from '../stubs.ts';
+import { decideLiveFrame } from './liveRules.ts';
 
 export class RoomHub extends DurableObject<Env> {
   now = () => Date.now();
@@ -71,24 +72,13 @@ export class RoomHub extends DurableObject<Env> {
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    // the exact ping never gets here (auto-response); a differently spelled one is still a ping
-    if (typeof message === 'string' && message.length < 64 && isPing(message)) {
-      sendQuietly(ws, LIVE_PONG);
-      return;
-    }
-    closeQuietly(ws, LIVE_CLOSE.policy, 'live sockets only accept {"type":"ping"}');
+    const decision = decideLiveFrame(message);
+    if (decision.kind === 'pong') sendQuietly(ws, LIVE_PONG);
+    else closeQuietly(ws, LIVE_CLOSE.policy, decision.reason);
   }
 
   override webSocketClose(ws: WebSocket): void {
     closeQuietly(ws, LIVE_CLOSE.normal, 'closed');
-  }
-}
-
-function isPing(text: string): boolean {
-  try {
-    return (JSON.parse(text) as { type?: unknown } | null)?.type === 'ping';
-  } catch {
-    return false;
   }
 }
 

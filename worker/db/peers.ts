@@ -73,6 +73,25 @@ export function findPeerWithTicket(
     .first();
 }
 
+/** Presence of many devices and the rooms each is announced in, in one round trip (a LAN front's batch). */
+export async function setPresenceManyListRooms(
+  db: D1Database,
+  items: { peer: string; since: number | null }[],
+): Promise<string[][]> {
+  if (items.length === 0) return [];
+  const results = await db.batch<{ room_id: string }>([
+    ...items.map(({ peer, since }) =>
+      db
+        .prepare(
+          'UPDATE peers SET online_since = ?2, last_seen_at = max(last_seen_at, coalesce(?2, 0)) WHERE id = ?1',
+        )
+        .bind(peer, since),
+    ),
+    ...items.map(({ peer }) => db.prepare('SELECT room_id FROM members WHERE peer_id = ?1').bind(peer)),
+  ]);
+  return results.slice(items.length).map((r) => (r.results ?? []).map((row) => row.room_id));
+}
+
 /** Presence and the rooms it is announced in, in one round trip. */
 export async function setPresenceListRooms(
   db: D1Database,

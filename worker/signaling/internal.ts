@@ -15,7 +15,7 @@ import {
   relayRequests,
 } from '../protocol/relayLink.ts';
 import { admitSignaling } from './connect.ts';
-import { writePresence } from './presenceWrite.ts';
+import { writePresenceMany } from './presenceWrite.ts';
 
 const nothingHere = () => notFound('not_found', 'There is nothing at this address.');
 
@@ -58,7 +58,7 @@ async function answer(env: Env, request: Request, action: RelayAction): Promise<
     }
     case 'presence': {
       const { items } = await readJson(request, relayRequests.presence);
-      return { rooms: await Promise.all(items.map((i) => writePresence(env, i.peer, i.since))) };
+      return { rooms: await writePresenceMany(env, items) };
     }
     case 'reset': {
       await readJson(request, relayRequests.reset);

@@ -70,8 +70,17 @@ describe('internal relay endpoint', () => {
     const c = await newPeer();
     const roomId = await newRoom(a.secret);
     await join(roomId, b.secret);
-    const presence = await internal('presence', { items: [{ peer: a.peerId, since: Date.now() }] }, SECRET);
-    expect(presence.json.rooms).toEqual([[roomId]]);
+    const presence = await internal(
+      'presence',
+      {
+        items: [
+          { peer: a.peerId, since: Date.now() },
+          { peer: c.peerId, since: Date.now() },
+        ],
+      },
+      SECRET,
+    );
+    expect(presence.json.rooms).toEqual([[roomId], []]);
     const me = await call('GET', `/api/rooms/${roomId}`, { secret: b.secret });
     const online = (me.json.members as { peerId: string; online: boolean }[]).find(
       (m) => m.peerId === a.peerId,

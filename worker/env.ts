@@ -26,6 +26,10 @@ export interface Env {
   CF_TURN_KEY_ID: string;
   /** The HTTPS port of a LAN tracker's front (set by `npm start`); "" when it serves plain http only. */
   LAN_HTTPS_PORT: string;
+  /** Where a LAN tracker's front takes notices for its signaling relay (loopback; set by `npm start`). */
+  LAN_RELAY_URL: string;
+  /** The per-run secret between a LAN tracker and its front (set by `npm start`; honoured only in lan mode). */
+  LAN_RELAY_SECRET: string;
   /** Secret (`wrangler secret put`): coturn's static-auth-secret. */
   TURN_SECRET?: string;
   /** Secret (`wrangler secret put`): the API token of the Cloudflare TURN key. */

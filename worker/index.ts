@@ -3,8 +3,8 @@ import { AutoRouter, type IRequest } from 'itty-router';
 import type { Env } from './env.ts';
 import { errorJson, toErrorResponse } from './lib/errors.ts';
 import { isApiPath, secured } from './lib/secure.ts';
-import { connectLive } from './rooms/liveSocket.ts';
 import { listRoomFiles } from './routes/listRoomFiles.ts';
+import { connectLive } from './routes/live.ts';
 import { joinLobby } from './routes/lobby.ts';
 import { leaveRoom, removeMemberByOwner } from './routes/members.ts';
 import { getConfig, health } from './routes/meta.ts';
@@ -12,6 +12,7 @@ import { createPeer, createTicket, forgetMe, getMe, rotateSecret, updateMe } fro
 import { createRoom, getRoom, joinRoom, rotateInvite } from './routes/rooms.ts';
 import { createShares, removeShare } from './routes/shares.ts';
 import { connectSignaling, refuseIdRequest, refusePeerList } from './signaling/connect.ts';
+import { relayInternal } from './signaling/internal.ts';
 
 export { RoomHub } from './rooms/RoomHub.ts';
 export { PeerSocket } from './signaling/PeerSocket.ts';
@@ -64,6 +65,8 @@ for (const [path, methods] of ROUTES) {
     ),
   );
 }
+// the LAN front's endpoint: every method, so that a tracker without it (deployed) says 404, never 405
+router.all('/api/internal/relay/:action', relayInternal);
 
 export default {
   // every response, the app's assets included, carries the security headers; everything but the API and

@@ -1,5 +1,6 @@
 // Signaling conformance with the real client: unmodified peerjs in real Chromium devices on the test
-// LAN, connecting through our relay (Durable Objects under wrangler dev) and moving data directly.
+// LAN, connecting through our relay (on a LAN tracker: the in-memory relay of `npm start`'s front, with
+// the tracker admitting sockets and telling the relay about revocations) and moving data directly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, Lan } from '../lan/index.ts';
 import { checkPrerequisites, createLan } from '../lan/index.ts';
@@ -163,5 +164,15 @@ describe.skipIf(skip)('signaling with the real peerjs client', () => {
       { timeout: 5000 },
     );
     expect(await sourceOnline()).toBe(false);
+  });
+
+  it('alice changes her secret: the tracker has her signaling socket closed at once (4002)', async () => {
+    expect(await kit(alice, (k) => k.peer.open && !k.peer.disconnected)).toBe(true);
+    const rotatedAt = Date.now();
+    expect((await api(alice, 'POST', '/api/peers/me/secret')).status).toBe(201);
+    await alice.page.waitForFunction(() => (window as Kit).kit.peer.disconnected, undefined, {
+      timeout: 5000,
+    });
+    expect(Date.now() - rotatedAt).toBeLessThan(3000);
   });
 });

@@ -48,6 +48,11 @@ export async function renamePeer(db: D1Database, id: string, name: string) {
   await db.prepare('UPDATE peers SET name = ?2 WHERE id = ?1').bind(id, name).run();
 }
 
+/** Every device offline: a LAN tracker's front starts with no socket open (its relay holds them all). */
+export async function clearPresence(db: D1Database) {
+  await db.prepare('UPDATE peers SET online_since = NULL WHERE online_since IS NOT NULL').run();
+}
+
 /**
  * The device behind a signaling upgrade, in one round trip: whether `id` is registered, whether it is
  * online, and whether the ticket (by hash, unexpired) belongs to it.
@@ -66,6 +71,25 @@ export function findPeerWithTicket(
     )
     .bind(id, ticketHash, now)
     .first();
+}
+
+/** Presence of many devices and the rooms each is announced in, in one round trip (a LAN front's batch). */
+export async function setPresenceManyListRooms(
+  db: D1Database,
+  items: { peer: string; since: number | null }[],
+): Promise<string[][]> {
+  if (items.length === 0) return [];
+  const results = await db.batch<{ room_id: string }>([
+    ...items.map(({ peer, since }) =>
+      db
+        .prepare(
+          'UPDATE peers SET online_since = ?2, last_seen_at = max(last_seen_at, coalesce(?2, 0)) WHERE id = ?1',
+        )
+        .bind(peer, since),
+    ),
+    ...items.map(({ peer }) => db.prepare('SELECT room_id FROM members WHERE peer_id = ?1').bind(peer)),
+  ]);
+  return results.slice(items.length).map((r) => (r.results ?? []).map((row) => row.room_id));
 }
 
 /** Presence and the rooms it is announced in, in one round trip. */

@@ -4,6 +4,8 @@
 // message of the hub until it is on disk (output gate). Losing one of them in a crash costs a LEAVE
 // notice or a presence repair that the alarm makes anyway.
 
+import { SIGNALING_LIMITS } from '../protocol/signaling.ts';
+
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS pending_frames (
     seq        INTEGER PRIMARY KEY AUTOINCREMENT,  -- delivery order
@@ -15,11 +17,7 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS pending_by_dst ON pending_frames(dst, seq);
 `;
 
-/**
- * Frames kept for a device that is away (a connection attempt is an OFFER and a few dozen CANDIDATEs);
- * beyond this new ones are refused and their senders get EXPIRE at once.
- */
-export const MAX_PENDING = 500;
+export const MAX_PENDING = SIGNALING_LIMITS.maxPending;
 
 const contactKey = (peer: string, contact: string) => `c:${peer}:${contact}`;
 const presenceKey = (peer: string) => `p:${peer}`;

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'lobby_off',
   'not_found',
   'method_not_allowed',
+  'upgrade_required',
   'content_conflict',
   'body_too_large',
   'unsupported_media_type',

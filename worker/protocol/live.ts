@@ -42,4 +42,12 @@ export interface LiveHello {
 
 /** The client's keep-alive; answered with LIVE_PONG without waking the room object. */
 export const LIVE_PING = '{"type":"ping"}';
+
+/** Close codes of a live socket (1000-1015 as RFC 6455 means them, 4xxx ours). */
+export const LIVE_CLOSE = {
+  normal: 1000,
+  policy: 1008,
+  /** The member left or was removed: the app stops reconnecting to this room. */
+  leftRoom: 4003,
+} as const;
 export const LIVE_PONG = '{"type":"pong"}';

@@ -29,6 +29,11 @@ export const SIGNALING_LIMITS = {
   connectRefillMs: 6_000,
   /** Peers whose LEAVE a device's departure announces (its contacts), at most. */
   maxContacts: 1024,
+  /**
+   * Frames kept for a device that is away (a connection attempt is an OFFER and a few dozen CANDIDATEs);
+   * beyond this new ones are refused and their senders get EXPIRE at once.
+   */
+  maxPending: 500,
   /** How long messages for a peer that is not connected wait for it to come back. */
   queueMs: 5_000,
   /** A socket with no heartbeat for this long is considered dead (the client heartbeats every 5 s). */
@@ -59,16 +64,20 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
 
 export type RelayType = 'OFFER' | 'ANSWER' | 'CANDIDATE';
 
+/** The messages that refuse a connection (sent once, then the socket closes with CLOSE.refused). */
+export type RefusalType = 'ERROR' | 'ID-TAKEN' | 'INVALID-KEY';
+
 /** Everything the server sends on a signaling socket. */
 export type ServerFrame =
   | { type: 'OPEN' }
   | { type: 'HEARTBEAT' }
-  | { type: 'ERROR' | 'ID-TAKEN' | 'INVALID-KEY'; payload: { msg: string } }
+  | { type: RefusalType; payload: { msg: string } }
   | { type: 'EXPIRE' | 'LEAVE'; src: string; dst: string }
   | { type: RelayType; src: string; dst: string; payload: Record<string, unknown> };
 
 /** Close codes the relay uses (1000-1015 as RFC 6455 means them, 4xxx ours). */
 export const CLOSE = {
+  normal: 1000,
   refused: 1008,
   unsupportedData: 1003,
   invalidData: 1007,

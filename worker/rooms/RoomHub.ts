@@ -5,8 +5,17 @@ import { RoomLog } from '../db/roomLog.ts';
 import { listMembers } from '../db/rooms.ts';
 import type { Env } from '../env.ts';
 import { toMember } from '../lib/rows.ts';
-import { LIVE_PING, LIVE_PONG, type LiveEvent, type LiveHello, type RoomChange } from '../protocol/live.ts';
-import { LIVE_PEER_HEADER, LIVE_ROOM_HEADER } from './liveSocket.ts';
+import {
+  LIVE_CLOSE,
+  LIVE_PING,
+  LIVE_PONG,
+  type LiveEvent,
+  type LiveHello,
+  type RoomChange,
+} from '../protocol/live.ts';
+import { closeQuietly, sendQuietly } from '../signaling/sockets.ts';
+import { PEER_HEADER, ROOM_HEADER } from '../stubs.ts';
+import { decideLiveFrame } from './liveRules.ts';
 
 export class RoomHub extends DurableObject<Env> {
   now = () => Date.now();
@@ -22,8 +31,8 @@ export class RoomHub extends DurableObject<Env> {
 
   /** The upgrade, already checked by the Worker (valid ticket, member of this room). */
   override async fetch(request: Request): Promise<Response> {
-    const peerId = request.headers.get(LIVE_PEER_HEADER);
-    const roomId = request.headers.get(LIVE_ROOM_HEADER);
+    const peerId = request.headers.get(PEER_HEADER);
+    const roomId = request.headers.get(ROOM_HEADER);
     if (!peerId || !roomId) return new Response('missing peer or room', { status: 400 });
     // read the number first: events published while D1 answers are replayed below, so none is lost
     const seq = this.log.seq();
@@ -40,7 +49,7 @@ export class RoomHub extends DurableObject<Env> {
     server.send(JSON.stringify(hello));
     for (const text of this.log.since(seq)) {
       server.send(text);
-      if (leftBy(text, peerId)) closeQuietly(server, 4003, 'left the room');
+      if (leftBy(text, peerId)) closeQuietly(server, LIVE_CLOSE.leftRoom, 'left the room');
     }
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -56,50 +65,24 @@ export class RoomHub extends DurableObject<Env> {
       const text = this.log.append((seq) => JSON.stringify({ ...change, seq, at } satisfies LiveEvent));
       for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, text);
       if (change.type === 'member-left') {
-        for (const ws of this.ctx.getWebSockets(change.peerId)) closeQuietly(ws, 4003, 'left the room');
+        for (const ws of this.ctx.getWebSockets(change.peerId))
+          closeQuietly(ws, LIVE_CLOSE.leftRoom, 'left the room');
       }
     }
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    // the exact ping never gets here (auto-response); a differently spelled one is still a ping
-    if (typeof message === 'string' && message.length < 64 && isPing(message)) {
-      sendQuietly(ws, LIVE_PONG);
-      return;
-    }
-    closeQuietly(ws, 1008, 'live sockets only accept {"type":"ping"}');
+    const decision = decideLiveFrame(message);
+    if (decision.kind === 'pong') sendQuietly(ws, LIVE_PONG);
+    else closeQuietly(ws, LIVE_CLOSE.policy, decision.reason);
   }
 
   override webSocketClose(ws: WebSocket): void {
-    closeQuietly(ws, 1000, 'closed');
-  }
-}
-
-function isPing(text: string): boolean {
-  try {
-    return (JSON.parse(text) as { type?: unknown } | null)?.type === 'ping';
-  } catch {
-    return false;
+    closeQuietly(ws, LIVE_CLOSE.normal, 'closed');
   }
 }
 
 function leftBy(text: string, peerId: string): boolean {
   const event = JSON.parse(text) as LiveEvent;
   return event.type === 'member-left' && event.peerId === peerId;
-}
-
-function sendQuietly(ws: WebSocket, text: string) {
-  try {
-    ws.send(text);
-  } catch {
-    // closing: its close handler tidies up
-  }
-}
-
-function closeQuietly(ws: WebSocket, code: number, reason: string) {
-  try {
-    ws.close(code, reason);
-  } catch {
-    // already closed
-  }
 }

@@ -1,10 +1,7 @@
 // The one way the Worker and other objects tell a room about a change.
 import type { Env } from '../env.ts';
 import type { RoomChange } from '../protocol/live.ts';
-
-export function roomStub(env: Env, roomId: string) {
-  return env.ROOMS.get(env.ROOMS.idFromName(roomId));
-}
+import { roomStub } from '../stubs.ts';
 
 /**
  * Publishes changes (in order) to each room. Awaited by the request that made the change, so once the

@@ -44,6 +44,15 @@ export interface RunOptions {
    * our process group: a child in a group of its own that reads the terminal would be stopped.
    */
   interactive?: boolean;
+  /** Text never shown or logged (this run's relay secret, which wrangler lists with its vars). */
+  redact?: string[];
+}
+
+/** `text` with each secret replaced by a mark. */
+export function redacted(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join('(hidden)');
+  return out;
 }
 
 export function spawnTool(
@@ -60,8 +69,9 @@ export function spawnTool(
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';
     stream?.on('data', (chunk: Buffer) => {
-      if (options.echo) (stream === child.stderr ? process.stderr : process.stdout).write(chunk);
-      const lines = (rest + chunk.toString('utf8')).split('\n');
+      const text = redacted(chunk.toString('utf8'), options.redact);
+      if (options.echo) (stream === child.stderr ? process.stderr : process.stdout).write(text);
+      const lines = (rest + text).split('\n');
       rest = lines.pop() ?? '';
       for (const line of lines) options.onLine?.(line);
     });

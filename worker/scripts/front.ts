@@ -4,7 +4,8 @@
 // - sets `cf-connecting-ip` to the real peer address (and drops client-sent `cf-*`/`x-forwarded-*`), so
 //   the tracker's per-address rate limits cannot be dodged with a made-up header;
 // - tells the Worker which port was HTTPS (`x-forwarded-proto`), for its security headers;
-// - serves the trust page and the CA certificate (never a key) under /trust, with the same headers.
+// - serves the trust page and the CA certificate (never a key) under /trust, with the same headers;
+// - with `relay`, ends the PeerJS signaling sockets itself (lanRelay.ts) instead of passing them on.
 import {
   Agent,
   createServer as createHttpServer,
@@ -17,6 +18,7 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import { securityHeaders } from '../lib/securityHeaders.ts';
+import { type LanRelay, startLanRelay } from './lanRelay.ts';
 import { renderTrustPage, TRUST_CSS, TRUST_PATHS } from './trustPage.ts';
 
 export interface TrustAssets {
@@ -39,9 +41,13 @@ export interface FrontOptions {
   /** The `wrangler dev` behind the front, on 127.0.0.1. */
   upstreamPort: number;
   https?: { port: number; key: string; cert: string; trust: TrustAssets };
+  /** Run the signaling relay here, linked to the tracker by this run's secret. */
+  relay?: { secret: string };
 }
 
 export interface Front {
+  /** Where the tracker sends the relay's notices (with `relay`). */
+  relayUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -158,6 +164,9 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     else target?.destroy();
   });
   const tls = options.https;
+  const relay: LanRelay | null = options.relay
+    ? await startLanRelay({ upstreamPort: options.upstreamPort, secret: options.relay.secret })
+    : null;
 
   const onRequest = (encrypted: boolean) => (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -170,8 +179,9 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     });
   };
   const onUpgrade = (encrypted: boolean) => (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    stampHeaders(req, encrypted);
     socket.on('error', () => socket.destroy());
+    if (relay?.upgrade(req, socket, head)) return;
+    stampHeaders(req, encrypted);
     proxy.ws(req, socket, head, {}, () => socket.destroy());
   };
 
@@ -190,10 +200,13 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     if (secure && tls) await listen(secure, tls.port, options.host);
   } catch (error) {
     for (const s of servers) s.close();
+    await relay?.close();
     throw error;
   }
   return {
+    relayUrl: relay?.noticeUrl ?? null,
     close: async () => {
+      await relay?.close();
       await Promise.all(
         servers.map(
           (s) =>

@@ -2,7 +2,8 @@
 //
 // One `wrangler dev` (one D1 state) listens on loopback only; the front (front.ts) owns the public ports:
 // HTTPS with a certificate from this laptop's own CA (tls.ts) and plain http, both passing everything,
-// WebSockets included, to that one wrangler. The terminal shows the HTTPS address and the trust page
+// WebSockets included, to that one wrangler, except the PeerJS signaling sockets, which the front's relay
+// ends itself (lanRelay.ts), linked to the tracker by a secret made for this run. The terminal shows the HTTPS address and the trust page
 // with QR codes; the build's and wrangler's output go to a log file unless --verbose.
 //
 // Options (after `--`):
@@ -17,6 +18,7 @@
 //   --yes                answer yes to --reset's question (for scripts)
 //   --verbose            show the build's and wrangler's output instead of logging it
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
@@ -166,11 +168,14 @@ const lanHost = (https ? addresses.find(isPermittedIp) : undefined) ?? addresses
 const lanIsSecure = https && lanHost !== null && isPermittedIp(lanHost);
 const urlHost = (h: string) => (h.includes(':') ? `[${h}]` : h);
 const upstreamPort = await freeLoopbackPort();
+// the front's relay and the tracker trust each other through this; it is never printed or logged
+const relaySecret = randomBytes(32).toString('base64url');
 try {
   front = await startFront({
     host: values.ip,
     httpPort: port,
     upstreamPort,
+    relay: { secret: relaySecret },
     ...(tls && {
       https: {
         port: httpsPort,
@@ -225,6 +230,8 @@ const vars = [
   ...(rateLimitsOff ? ['RATE_LIMITS:off'] : []),
   ...(values['no-lobby'] ? ['LOBBY:off'] : []),
   ...(lanIsSecure ? [`LAN_HTTPS_PORT:${httpsPort}`] : []),
+  `LAN_RELAY_URL:${front?.relayUrl ?? ''}`,
+  `LAN_RELAY_SECRET:${relaySecret}`,
 ];
 const dev = spawnTool(
   WRANGLER,
@@ -244,7 +251,7 @@ const dev = spawnTool(
     'info',
     ...vars.flatMap((v) => ['--var', v]),
   ],
-  { env, onLine: output, echo: verbose },
+  { env, onLine: output, echo: verbose, redact: [relaySecret] },
 );
 child = dev;
 

@@ -1,20 +1,21 @@
-// A signaling hub: holds the PeerJS sockets of the devices it serves (every device on a LAN tracker, one
-// device per object when deployed: see stub.ts), relays their frames, keeps frames for a device that is
-// away, and owns their presence. Two devices on one hub talk through memory; otherwise a batch goes to
-// the other hub by RPC (`accept`). The Worker authenticates before forwarding here (connect.ts).
+// A signaling hub as a Durable Object: holds the PeerJS sockets of the devices it serves (one device per
+// object on a deployed tracker, see stub.ts), and runs the relay's rules (hub.ts) over them: its sockets
+// (hibernatable when deployed), its own storage, D1, and the other hubs by RPC (`accept`). The Worker
+// authenticates before forwarding here (connect.ts). A LAN tracker (`npm start`) terminates the sockets in
+// its Node front instead (worker/scripts/lanRelay.ts), with the same rules.
 import { DurableObject } from 'cloudflare:workers';
 import { listRoomsOfPeer, shareARoom } from '../db/rooms.ts';
 import { SignalingStore } from '../db/signalingStore.ts';
 import type { Env } from '../env.ts';
-import { CLOSE, HEARTBEAT, SIGNALING_LIMITS } from '../protocol/signaling.ts';
-import { DeviceLimits } from './deviceLimits.ts';
-import { type DeliveryKind, Outbox } from './outbox.ts';
-import { intersects, PeerRooms } from './peerRooms.ts';
+import { CLOSE, HEARTBEAT } from '../protocol/signaling.ts';
+import { hubId, PEER_HEADER, peerStub } from '../stubs.ts';
+import { SignalingHub } from './hub.ts';
+import type { DeliveryKind } from './outbox.ts';
 import { Presence } from './presence.ts';
+import { writePresence } from './presenceWrite.ts';
 import { RoomCheck } from './roomCheck.ts';
-import { decideFrame, expireFrame, isSilent, leaveFrame, OPEN_FRAME, relayFrame } from './rules.ts';
+import { isSilent } from './rules.ts';
 import { closeQuietly, info, keepInfo, refuseUpgrade, type SocketInfo, sendQuietly } from './sockets.ts';
-import { hubId, PEER_HEADER, peerStub } from './stub.ts';
 
 /** How often the alarm looks for silent sockets while any is open. */
 const SWEEP_MS = 20_000;
@@ -23,17 +24,12 @@ const OPEN = 1;
 export class PeerSocket extends DurableObject<Env> {
   /** Overridable in tests (runInDurableObject) to move this object's clock. */
   now = () => Date.now();
-  readonly limits = new DeviceLimits();
-
+  private readonly hub: SignalingHub<WebSocket>;
   private readonly store: SignalingStore;
-  private readonly outbox: Outbox;
   private readonly presence: Presence;
-  private readonly rooms: PeerRooms;
   private readonly remoteCheck: RoomCheck;
   /** Each device's current socket (a cache of the newest open socket with its tag). */
   private readonly sockets = new Map<string, WebSocket>();
-  /** Contacts recorded in this life of the object, so each is written once. */
-  private readonly contacts = new Map<string, Set<string>>();
   private readonly stubs = new Map<string, DurableObjectStub<PeerSocket>>();
   /** Sockets of a hub that stays awake (not hibernatable, so getWebSockets() does not list them). */
   private readonly awake = new Set<WebSocket>();
@@ -43,35 +39,57 @@ export class PeerSocket extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new SignalingStore(ctx.storage);
-    this.rooms = new PeerRooms((peer) => listRoomsOfPeer(env.DB, peer));
-    this.presence = new Presence(env, this.store, this.rooms);
     this.remoteCheck = new RoomCheck(env.DB);
     this.hibernate = env.TRACKER_MODE !== 'lan';
     // heartbeats are answered by the runtime without waking this object; the peerjs client ignores
     // the echo (a message without payload is only logged at debug level)
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT, HEARTBEAT));
-    this.outbox = new Outbox({
-      deliver: (dst, src, kind, frames) => this.forward(dst, src, kind, frames),
-      refused: (dst, src) => this.sendTo(src, [expireFrame(dst, src)]),
+    this.hub = new SignalingHub<WebSocket>({
+      now: () => this.now(),
+      store: this.store,
+      socketOf: (peer) => this.socketOf(peer),
+      send: sendQuietly,
+      close: closeQuietly,
+      fetchRooms: (peer) => listRoomsOfPeer(env.DB, peer),
+      shareARoom: (a, b) => shareARoom(env.DB, a, b),
+      syncPresence: (peer) => this.syncPresence(peer),
+      schedule: () => this.schedule(),
+      remote: {
+        isHere: (peer) => this.socketOf(peer) !== null || hubId(this.env, peer).equals(this.ctx.id),
+        allowed: (src, dst) => this.remoteCheck.allowed(src, dst, this.now()),
+        accept: (dst, src, srcRooms, kind, frames) => this.stub(dst).accept(dst, src, srcRooms, kind, frames),
+      },
     });
+    this.presence = new Presence(
+      {
+        published: (peer) => this.store.published(peer),
+        setPublished: (peer, online) => this.store.setPublished(peer, online),
+        write: (peer, openedAt) => writePresence(env, peer, openedAt),
+      },
+      this.hub.rooms,
+    );
+  }
+
+  /** The device's limits (tests lift them). */
+  get limits() {
+    return this.hub.limits;
   }
 
   /** The upgrade, already authenticated by the Worker. */
   override async fetch(request: Request): Promise<Response> {
     const peer = request.headers.get(PEER_HEADER);
     if (!peer) return new Response('missing peer id', { status: 400 });
-    const now = this.now();
-    if (!this.limits.connect(peer, now)) {
+    if (!this.hub.mayConnect(peer)) {
       return refuseUpgrade('ERROR', 'This device opened too many signaling connections. Wait a minute.');
     }
+    const now = this.now();
     const previous = this.socketOf(peer);
     const { 0: client, 1: server } = new WebSocketPair();
     const attachment: SocketInfo = { peer, conn: now * 1000 + (this.connSeq++ % 1000), since: now };
     this.acceptSocket(server, attachment);
     this.sockets.set(peer, server);
     if (previous) closeQuietly(previous, CLOSE.replaced, 'replaced by a newer connection for this id');
-    // OPEN then the frames that waited, before anything else can run: order is kept
-    for (const f of [OPEN_FRAME, ...this.store.takePending(peer)]) sendQuietly(server, f);
+    this.hub.opened(peer, server);
     await Promise.all([this.syncPresence(peer), this.schedule()]);
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -82,29 +100,11 @@ export class PeerSocket extends DurableObject<Env> {
       closeQuietly(ws, CLOSE.replaced, 'replaced by a newer connection for this id');
       return;
     }
-    const now = this.now();
-    const decision = decideFrame(message, peer, this.limits.frameBucket(peer, now), now);
-    switch (decision.kind) {
-      case 'ignore':
-        return;
-      case 'close':
-        closeQuietly(ws, decision.code, decision.reason);
-        return this.dropped(ws);
-      case 'expire':
-        sendQuietly(ws, expireFrame(decision.dst, peer));
-        return;
-    }
-    if (!this.limits.toPeer(peer, decision.dst, decision.type, now)) {
-      sendQuietly(ws, expireFrame(decision.dst, peer));
-      return;
-    }
-    const frame = relayFrame(decision, peer);
-    if (this.relayHere(peer, decision.dst, frame)) return;
-    await this.outbox.push(decision.dst, peer, 'relay', frame);
+    await this.hub.message(peer, ws, message);
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
-    closeQuietly(ws, 1000, 'closed');
+    closeQuietly(ws, CLOSE.normal, 'closed');
     await this.dropped(ws);
   }
 
@@ -112,54 +112,15 @@ export class PeerSocket extends DurableObject<Env> {
     await this.dropped(ws);
   }
 
-  /**
-   * RPC (and the local path): a batch from `src` for `dst`, a device this hub serves. A relayed batch
-   * goes through only if they share a room; `srcRooms` are the sender's rooms as its own hub knows them
-   * (null when `src` is served here). Everything up to the first await is synchronous, so batches through
-   * one stub are handled strictly in order.
-   */
-  async accept(
-    dst: string,
-    src: string,
-    srcRooms: string[] | null,
-    kind: DeliveryKind,
-    frames: string[],
-  ): Promise<boolean> {
-    if (kind === 'relay') {
-      if (!(await this.mayRelay(src, srcRooms, dst))) return false;
-      this.noteContact(dst, src);
-      if (srcRooms === null) this.noteContact(src, dst);
-    }
-    if (kind === 'leave') this.dropContact(dst, src);
-    const ws = this.socketOf(dst);
-    if (ws) {
-      for (const f of frames) sendQuietly(ws, f);
-      return true;
-    }
-    // notices for a device that is gone mean nothing later; relayed frames wait a while
-    if (kind !== 'relay') return true;
-    const kept = this.store.enqueue(dst, src, frames, this.now() + SIGNALING_LIMITS.queueMs);
-    await this.schedule();
-    // a full queue refuses: the sender hears EXPIRE at once
-    return kept > 0;
+  /** RPC from another hub: a batch for a device served here (see SignalingHub.accept). */
+  accept(dst: string, src: string, srcRooms: string[] | null, kind: DeliveryKind, frames: string[]) {
+    return this.hub.accept(dst, src, srcRooms, kind, frames);
   }
 
-  /**
-   * RPC from the routes: a membership of `peer` changed. Its rooms are read again before its next frame;
-   * contacts it no longer shares a room with hear LEAVE (their peerjs drops its connections) and so
-   * does it, so a removal stops signaling at once, both ways.
-   */
+  /** RPC from the routes: a membership of `peer` changed (see SignalingHub.membershipChanged). */
   async membershipChanged(peer: string): Promise<void> {
-    this.rooms.invalidate(peer);
     this.remoteCheck.forgetFrom(peer);
-    const contacts = new Set([...(this.contacts.get(peer) ?? []), ...(await this.store.listContacts(peer))]);
-    const stale: string[] = [];
-    for (const c of contacts) if (!(await shareARoom(this.env.DB, peer, c))) stale.push(c);
-    for (const c of stale) {
-      this.dropContact(peer, c);
-      this.sendTo(peer, [leaveFrame(c, peer)]);
-      void this.outbox.push(c, peer, 'leave', leaveFrame(peer, c));
-    }
+    await this.hub.membershipChanged(peer);
   }
 
   /** RPC from the routes: the device was forgotten or changed its secret; its sockets close now. */
@@ -188,18 +149,15 @@ export class PeerSocket extends DurableObject<Env> {
         work.push(this.dropped(ws));
       }
     }
-    for (const { dst, src } of this.store.takeExpired(now)) {
-      work.push(this.outbox.push(src, dst, 'expire', expireFrame(dst, src)));
-    }
+    work.push(...this.hub.expire(now));
     const peers = new Set(await this.store.publishedPeers());
     for (const ws of this.allSockets()) {
       const peer = info(ws)?.peer;
       if (peer) peers.add(peer);
     }
     for (const peer of peers) work.push(this.syncPresence(peer));
-    this.limits.prune(now);
+    this.hub.prune(now);
     this.remoteCheck.prune(now);
-    this.rooms.prune((peer) => this.socketOf(peer) !== null);
     await Promise.all(work);
     await this.schedule();
   }
@@ -258,77 +216,10 @@ export class PeerSocket extends DurableObject<Env> {
     return best;
   }
 
-  /** The fast path: both devices here and known to share a room. False: the frame must queue. */
-  private relayHere(src: string, dst: string, frame: string): boolean {
-    if (this.outbox.busy(dst)) return false;
-    const ws = this.socketOf(dst);
-    if (!ws || this.rooms.check(src, dst) !== true) return false;
-    this.noteContact(src, dst);
-    this.noteContact(dst, src);
-    return sendQuietly(ws, frame);
-  }
-
-  /** The outbox's port: to `dst` on this hub or on its own. */
-  private async forward(dst: string, src: string, kind: DeliveryKind, frames: string[]): Promise<boolean> {
-    if (this.isHere(dst)) return this.accept(dst, src, null, kind, frames);
-    if (kind === 'relay' && !(await this.remoteCheck.allowed(src, dst, this.now()))) return false;
-    const srcRooms = kind === 'relay' ? [...(await this.rooms.load(src)).rooms] : null;
-    const taken = await this.stub(dst).accept(dst, src, srcRooms, kind, frames);
-    if (taken && kind === 'relay') this.noteContact(src, dst);
-    return taken;
-  }
-
-  private async mayRelay(src: string, srcRooms: string[] | null, dst: string): Promise<boolean> {
-    // rooms another hub sent may miss a join it was not told about: never the last word
-    const mine = srcRooms ? { rooms: srcRooms, fresh: false } : await this.rooms.load(src);
-    const theirs = await this.rooms.load(dst);
-    if (intersects(mine.rooms, theirs.rooms)) return true;
-    if (mine.fresh && theirs.fresh) return false;
-    // remembered rooms say no: D1 decides (a join nobody told this hub about must work at once)
-    const ok = await shareARoom(this.env.DB, src, dst);
-    if (ok) {
-      this.rooms.invalidate(dst);
-      if (srcRooms === null) this.rooms.invalidate(src);
-    }
-    return ok;
-  }
-
-  private isHere(peer: string): boolean {
-    return this.socketOf(peer) !== null || hubId(this.env, peer).equals(this.ctx.id);
-  }
-
-  private sendTo(peer: string, frames: string[]) {
-    const ws = this.socketOf(peer);
-    if (ws) for (const f of frames) sendQuietly(ws, f);
-  }
-
-  /** Remembers that `peer` (served here) exchanged signaling with `contact`, for its LEAVE later. */
-  private noteContact(peer: string, contact: string) {
-    if (!this.socketOf(peer)) return;
-    let set = this.contacts.get(peer);
-    if (!set) {
-      set = new Set();
-      this.contacts.set(peer, set);
-    }
-    if (set.has(contact) || set.size >= SIGNALING_LIMITS.maxContacts) return;
-    set.add(contact);
-    this.store.addContact(peer, contact);
-  }
-
-  private dropContact(peer: string, contact: string) {
-    this.contacts.get(peer)?.delete(contact);
-    this.store.dropContact(peer, contact);
-  }
-
-  /** A socket is gone: if it was the device's current one, the device is offline and its contacts told. */
+  /** A socket is gone: the hub decides whether its device went offline. */
   private async dropped(ws: WebSocket): Promise<void> {
     const peer = info(ws)?.peer;
-    if (!peer || this.socketOf(peer)) return;
-    this.contacts.delete(peer);
-    const contacts = await this.store.takeContacts(peer);
-    if (this.socketOf(peer)) return; // came back meanwhile
-    const leaves = contacts.map((c) => this.outbox.push(c, peer, 'leave', leaveFrame(peer, c)));
-    await Promise.all([...leaves, this.syncPresence(peer), this.schedule()]);
+    if (peer) await this.hub.dropped(peer);
   }
 
   private syncPresence(peer: string): Promise<void> {

@@ -5,6 +5,7 @@ import {
   CLOSE,
   clientFrameSchema,
   isPeerId,
+  type RefusalType,
   type RelayType,
   type ServerFrame,
   SIGNALING_LIMITS,
@@ -135,3 +136,4 @@ export const expireFrame = (gone: string, to: string) => frame({ type: 'EXPIRE',
 export const leaveFrame = (gone: string, to: string) => frame({ type: 'LEAVE', src: gone, dst: to });
 export const relayFrame = (d: Extract<Decision, { kind: 'relay' }>, src: string) =>
   frame({ type: d.type, src, dst: d.dst, payload: d.payload });
+export const refusalFrame = (type: RefusalType, msg: string) => frame({ type, payload: { msg } });

@@ -1,6 +1,7 @@
 // What each signaling socket carries (through hibernation, or in memory for a hub that stays awake), and
 // closing or sending without caring whether it still can.
-import { CLOSE, type ServerFrame } from '../protocol/signaling.ts';
+import { CLOSE, type RefusalType } from '../protocol/signaling.ts';
+import { refusalFrame } from './rules.ts';
 
 export interface SocketInfo {
   /** The device it speaks for (also its tag). */
@@ -45,11 +46,10 @@ export function sendQuietly(ws: WebSocket, text: string): boolean {
 }
 
 /** Answers an upgrade with one protocol error message, then closes: the peerjs client treats it as fatal. */
-export function refuseUpgrade(type: 'ERROR' | 'ID-TAKEN' | 'INVALID-KEY', msg: string): Response {
+export function refuseUpgrade(type: RefusalType, msg: string): Response {
   const { 0: client, 1: server } = new WebSocketPair();
   server.accept();
-  const message: ServerFrame = { type, payload: { msg } };
-  server.send(JSON.stringify(message));
+  server.send(refusalFrame(type, msg));
   server.close(CLOSE.refused, type.toLowerCase());
   return new Response(null, { status: 101, webSocket: client });
 }

@@ -1,9 +1,8 @@
 // Live room events on /api/rooms/:roomId/live, served by the RoomHub object.
 import { env, evictDurableObject, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { LIVE_PEER_HEADER, LIVE_ROOM_HEADER } from '../rooms/liveSocket.ts';
-import { roomStub } from '../rooms/publish.ts';
 import type { RoomHub } from '../rooms/RoomHub.ts';
+import { PEER_HEADER, ROOM_HEADER, roomStub } from '../stubs.ts';
 import { call, file } from './helpers.ts';
 import { connect, newTestPeer, openLive, roomOf, TestSocket, ticketFor } from './signalingHelpers.ts';
 
@@ -127,7 +126,7 @@ describe('live room events', () => {
     const roomId = await roomOf(a);
     const received = await runInDurableObject(roomStub(env, roomId), async (hub: RoomHub) => {
       const request = new Request('https://room-hub/live', {
-        headers: { upgrade: 'websocket', [LIVE_PEER_HEADER]: a.peerId, [LIVE_ROOM_HEADER]: roomId },
+        headers: { upgrade: 'websocket', [PEER_HEADER]: a.peerId, [ROOM_HEADER]: roomId },
       });
       // the upgrade awaits D1 for the members; this publish lands in between
       const upgrading = hub.fetch(request);

@@ -2,7 +2,7 @@
 import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import type { CreatePeerResponse } from '../protocol/api.ts';
 import type { PeerSocket } from '../signaling/PeerSocket.ts';
-import { peerStub } from '../signaling/stub.ts';
+import { peerStub } from '../stubs.ts';
 import { call, join, newPeer, newRoom } from './helpers.ts';
 
 const ORIGIN = 'http://tracker.test';

@@ -20,6 +20,7 @@ const WORDS: Record<ClientErrorCode, string> = {
   lobby_off: 'This tracker has no lobby. Create a room and share its link instead.',
   not_found: 'The tracker does not know this address. Try reloading the app.',
   method_not_allowed: 'The tracker refused the request. Try reloading the app.',
+  upgrade_required: 'The tracker refused the request. Try reloading the app.',
   content_conflict: 'A different file with the same fingerprint is already shared in this room.',
   body_too_large: 'Too much at once. Try fewer files.',
   unsupported_media_type: 'The tracker could not read the request. This is a bug in the app.',

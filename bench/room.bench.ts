@@ -1,0 +1,187 @@
+// One big room under load (issue 10): 500 members each holding the room's live socket, 100,000 shares
+// seeded through the API, then the listing's latency (first page, a deep page, a search) measured while
+// new shares keep arriving, and every live socket checked for every event (none lost, numbering without
+// gaps). Against our tracker run as `MESHDROP_RATE_LIMITS=off npm start` runs it. Prints figures.
+// Sizes: ROOM_MEMBERS, ROOM_SHARES, ROOM_REQUESTS (per listing kind), ROOM_WRITES (requests of 10 shares).
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Server, startTracker } from './load/servers.ts';
+import { type Device, median, pool, TrackerClient } from './load/trackerApi.ts';
+
+const MEMBERS = Number(process.env.ROOM_MEMBERS ?? 500);
+const SHARES = Number(process.env.ROOM_SHARES ?? 100_000);
+const REQUESTS = Number(process.env.ROOM_REQUESTS ?? 100);
+const WRITES = Number(process.env.ROOM_WRITES ?? 50);
+const PER_POST = 100;
+const WORDS = [
+  'alpha',
+  'bravo',
+  'delta',
+  'holiday',
+  'invoice',
+  'kitten',
+  'lecture',
+  'mountain',
+  'report',
+  'sunset',
+];
+
+const contentId = (n: number) => createHash('sha256').update(`room-bench-${n}`).digest('hex');
+const file = (n: number) => ({
+  contentId: contentId(n),
+  size: 1000 + n,
+  name: `${WORDS[n % WORDS.length]} ${n}.jpg`,
+  type: 'image/jpeg',
+  chunkSize: 1 << 20,
+});
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+interface LiveCount {
+  seqs: number[];
+  added: number;
+}
+
+describe('one big room', () => {
+  let ours: Server | undefined;
+  beforeAll(async () => {
+    ours = await startTracker();
+  }, 180_000);
+  afterAll(async () => {
+    await ours?.stop();
+  }, 60_000);
+
+  it(`${MEMBERS} members with live sockets, ${SHARES} shares: listing latency and live events`, async () => {
+    const api = new TrackerClient(ours!.origin);
+    let t0 = performance.now();
+    const devices: Device[] = await pool(
+      Array.from({ length: MEMBERS }, (_, i) => i),
+      16,
+      () => api.register(),
+    );
+    const room = await api.createRoom(devices[0]!);
+    await pool(devices.slice(1), 16, (d) => api.join(d, room));
+    console.log(`[room] ${MEMBERS} members joined in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    // seeded before the sockets open: 100,000 events to 500 sockets is not what this measures
+    t0 = performance.now();
+    const posts = Math.ceil(SHARES / PER_POST);
+    await pool(
+      Array.from({ length: posts }, (_, p) => p),
+      8,
+      (p) => {
+        const files = Array.from({ length: Math.min(PER_POST, SHARES - p * PER_POST) }, (_, k) =>
+          file(p * PER_POST + k),
+        );
+        return api.call('POST', `/api/rooms/${room.roomId}/shares`, devices[p % MEMBERS]!.secret, { files });
+      },
+    );
+    const seedSeconds = (performance.now() - t0) / 1000;
+    console.log(
+      `[room] seeded ${SHARES} shares through the API in ${seedSeconds.toFixed(1)} s (${Math.round(SHARES / seedSeconds)}/s)`,
+    );
+
+    // every member's live socket
+    t0 = performance.now();
+    const tickets = await pool(devices, 16, (d) => api.ticket(d));
+    const counts: LiveCount[] = [];
+    const sockets = await pool(devices, 32, (_, i) => {
+      const url = `${ours!.origin.replace('http', 'ws')}/api/rooms/${room.roomId}/live?ticket=${tickets[i]}`;
+      const count: LiveCount = { seqs: [], added: 0 };
+      counts.push(count);
+      return new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(url);
+        ws.addEventListener('message', (e) => {
+          const msg = JSON.parse(String(e.data)) as { type: string; seq: number };
+          if (msg.type === 'pong') return;
+          count.seqs.push(msg.seq);
+          if (msg.type === 'share-added') count.added += 1;
+          if (msg.type === 'hello') resolve(ws);
+        });
+        ws.addEventListener('error', () => reject(new Error(`live socket ${i} failed`)));
+      });
+    });
+    console.log(
+      `[room] ${sockets.length} live sockets open in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const ping = setInterval(() => {
+      for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) ws.send('{"type":"ping"}');
+    }, 10_000);
+
+    // a deep page: follow the cursor 50 pages of 100 in
+    let cursor: string | null = null;
+    for (let p = 0; p < 50; p++) {
+      const page: { nextCursor: string | null } = await api.call(
+        'GET',
+        `/api/rooms/${room.roomId}/files?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        devices[1]!.secret,
+      );
+      cursor = page.nextCursor;
+    }
+    const kinds: Record<string, (i: number) => string> = {
+      'first page': () => `/api/rooms/${room.roomId}/files?limit=50`,
+      'deep page (51st of 100)': () =>
+        `/api/rooms/${room.roomId}/files?limit=100&cursor=${encodeURIComponent(cursor ?? '')}`,
+      search: (i) => `/api/rooms/${room.roomId}/files?limit=50&q=${WORDS[i % WORDS.length]}`,
+    };
+
+    // listing load and new shares at the same time; the new shares are the live events checked below
+    const latencies: Record<string, number[]> = {};
+    const writer = pool(
+      Array.from({ length: WRITES }, (_, w) => w),
+      1,
+      async (w) => {
+        const files = Array.from({ length: 10 }, (_, k) => file(SHARES + w * 10 + k));
+        await api.call('POST', `/api/rooms/${room.roomId}/shares`, devices[(w * 7) % MEMBERS]!.secret, {
+          files,
+        });
+        await new Promise((r) => setTimeout(r, 50));
+      },
+    );
+    const before = counts.map((c) => c.added);
+    for (const [kind, path] of Object.entries(kinds)) {
+      latencies[kind] = await pool(
+        Array.from({ length: REQUESTS }, (_, i) => i),
+        8,
+        async (i) => {
+          const reader = devices[(i * 13) % MEMBERS]!;
+          const start = performance.now();
+          await api.call('GET', path(i), reader.secret);
+          return performance.now() - start;
+        },
+      );
+    }
+    await writer;
+    // events still in flight when the last write answered
+    const expected = WRITES * 10;
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && counts.some((c, i) => c.added - before[i]! < expected)) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    clearInterval(ping);
+    const missing = counts.reduce((n, c, i) => n + Math.max(0, expected - (c.added - before[i]!)), 0);
+    const gaps = counts.reduce((n, c) => {
+      let g = 0;
+      for (let k = 1; k < c.seqs.length; k++) if (c.seqs[k]! !== c.seqs[k - 1]! + 1) g += 1;
+      return n + g;
+    }, 0);
+    for (const ws of sockets) ws.close(1000, 'done');
+
+    const lines = Object.entries(latencies).map(
+      ([kind, xs]) =>
+        `  ${kind.padEnd(24)} p50 ${median(xs).toFixed(0)} ms, p95 ${quantile(xs, 0.95).toFixed(0)} ms (${xs.length} requests, 8 at a time)`,
+    );
+    console.log(
+      [
+        `[room] one room, ${MEMBERS} members with live sockets, ${SHARES} shares, while ${expected} new shares arrive:`,
+        ...lines,
+        `  live events: ${expected} share-added x ${MEMBERS} sockets, missing ${missing}, sequence gaps ${gaps}`,
+      ].join('\n'),
+    );
+    expect(missing).toBe(0);
+    expect(gaps).toBe(0);
+  }, 1_800_000);
+});

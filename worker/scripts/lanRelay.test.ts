@@ -1,0 +1,304 @@
+// The LAN front's signaling relay with real `ws` sockets speaking the PeerJS server protocol, against a
+// stand-in tracker (a few lines of node http answering the internal endpoint from a small catalog): the
+// one thing isolated here is the tracker, so each rule of the relay can be watched on the wire. The real
+// tracker behind the real front is covered by e2e/signaling/conformance.e2e.ts and the load bench.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { RELAY_API_PREFIX, RELAY_SECRET_HEADER } from '../protocol/relayLink.ts';
+import { type Front, startFront } from './front.ts';
+
+const SECRET = 'x'.repeat(43);
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const id = (n: number) => `peer${'a'.repeat(21)}${'bcdefg'[n]}`;
+
+interface Tracker {
+  port: number;
+  /** peer id -> rooms */
+  rooms: Map<string, string[]>;
+  /** peer id -> online since (null: offline), as the relay reported it */
+  presence: Map<string, number | null>;
+  /** tickets that open each id */
+  tickets: Map<string, string>;
+  secretsSeen: string[];
+  /** Times the relay cleared leftover presence. */
+  resets: number;
+}
+
+async function readBody(req: IncomingMessage): Promise<any> {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  return JSON.parse(text);
+}
+
+/** The internal endpoint as the tracker answers it (worker/signaling/internal.ts), from memory. */
+async function stubTracker(): Promise<Tracker> {
+  const t: Tracker = {
+    port: 0,
+    rooms: new Map(),
+    presence: new Map(),
+    tickets: new Map(),
+    secretsSeen: [],
+    resets: 0,
+  };
+  const server: Server = createServer(async (req, res) => {
+    t.secretsSeen.push(String(req.headers[RELAY_SECRET_HEADER]));
+    const action = (req.url ?? '').slice(RELAY_API_PREFIX.length);
+    const body = await readBody(req);
+    const json = (v: unknown) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(v));
+    if (action === 'admit') {
+      return json({
+        results: body.items.map(({ query }: { query: string }) => {
+          const q = new URLSearchParams(query);
+          const peer = q.get('id') ?? '';
+          if (t.tickets.get(peer) === q.get('token')) return { id: peer, rooms: t.rooms.get(peer) ?? [] };
+          return { type: 'ERROR', msg: 'bad ticket' };
+        }),
+      });
+    }
+    if (action === 'presence') {
+      return json({
+        rooms: body.items.map(({ peer, since }: { peer: string; since: number | null }) => {
+          t.presence.set(peer, since);
+          return t.rooms.get(peer) ?? [];
+        }),
+      });
+    }
+    if (action === 'reset') {
+      t.resets += 1;
+      return json({ ok: true });
+    }
+    if (action === 'rooms') {
+      return json({ rooms: body.items.map(({ peer }: { peer: string }) => t.rooms.get(peer) ?? []) });
+    }
+    if (action === 'share') {
+      const a = t.rooms.get(body.a) ?? [];
+      return json({ ok: (t.rooms.get(body.b) ?? []).some((r) => a.includes(r)) });
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.port = (server.address() as AddressInfo).port;
+  cleanups.push(() => {
+    server.closeAllConnections();
+    return new Promise<void>((r) => server.close(() => r()));
+  });
+  return t;
+}
+
+async function frontOn(t: Tracker): Promise<{ port: number; front: Front }> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  const front = await startFront({
+    host: '127.0.0.1',
+    httpPort: port,
+    upstreamPort: t.port,
+    relay: { secret: SECRET },
+  });
+  cleanups.push(() => front.close());
+  return { port, front };
+}
+
+interface Client {
+  ws: WebSocket;
+  next(ms?: number): Promise<any>;
+  closed: Promise<{ code: number; reason: string }>;
+  send(v: unknown): void;
+}
+
+function client(port: number, peer: string, token: string): Client {
+  const ws = new WebSocket(
+    `ws://127.0.0.1:${port}/peerjs/peerjs?key=peerjs&id=${peer}&token=${token}&version=1.5.5`,
+  );
+  const inbox: any[] = [];
+  const waiting: ((v: any) => void)[] = [];
+  ws.on('message', (data) => {
+    const v = JSON.parse(data.toString());
+    const w = waiting.shift();
+    if (w) w(v);
+    else inbox.push(v);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((r) =>
+    ws.on('close', (code, reason) => r({ code, reason: reason.toString() })),
+  );
+  ws.on('error', () => undefined);
+  cleanups.push(() => ws.terminate());
+  return {
+    ws,
+    closed,
+    send: (v) => ws.send(typeof v === 'string' ? v : JSON.stringify(v)),
+    next: (ms = 3000) =>
+      inbox.length > 0
+        ? Promise.resolve(inbox.shift())
+        : new Promise((resolve, reject) => {
+            const take = (v: any) => {
+              clearTimeout(timer);
+              resolve(v);
+            };
+            const timer = setTimeout(() => {
+              waiting.splice(waiting.indexOf(take), 1);
+              reject(new Error('no message'));
+            }, ms);
+            waiting.push(take);
+          }),
+  };
+}
+
+const candidate = (dst: string, n: number) => ({ type: 'CANDIDATE', dst, payload: { n } });
+
+async function pair(room = 'r1') {
+  const t = await stubTracker();
+  const { port, front } = await frontOn(t);
+  for (const n of [1, 2, 3]) t.tickets.set(id(n), `t${n}`);
+  t.rooms.set(id(1), [room]);
+  t.rooms.set(id(2), [room]);
+  t.rooms.set(id(3), ['elsewhere']);
+  const a = client(port, id(1), 't1');
+  const b = client(port, id(2), 't2');
+  expect(await a.next()).toEqual({ type: 'OPEN' });
+  expect(await b.next()).toEqual({ type: 'OPEN' });
+  return { t, port, front, a, b };
+}
+
+async function notice(front: Front, path: string, body: unknown, secret = SECRET) {
+  return fetch(`${front.relayUrl}/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [RELAY_SECRET_HEADER]: secret },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('the LAN relay in the front', () => {
+  it('relays between devices that share a room, in order, and answers heartbeats', async () => {
+    const { a, b, t } = await pair();
+    for (let i = 0; i < 50; i++) a.send(candidate(id(2), i));
+    for (let i = 0; i < 50; i++) expect(await b.next()).toEqual({ ...candidate(id(2), i), src: id(1) });
+    a.send({ type: 'HEARTBEAT' });
+    expect(await a.next()).toEqual({ type: 'HEARTBEAT' });
+    expect(t.presence.get(id(1))).toEqual(expect.any(Number));
+    expect(new Set(t.secretsSeen)).toEqual(new Set([SECRET]));
+    // leftover presence from a previous run was cleared, once, before the first socket was admitted
+    expect(t.resets).toBe(1);
+  });
+
+  it('says EXPIRE for a device outside its rooms and for a malformed id, and keeps the socket', async () => {
+    const { port, a, b } = await pair();
+    const c = client(port, id(3), 't3');
+    expect(await c.next()).toEqual({ type: 'OPEN' });
+    a.send(candidate(id(3), 1));
+    expect(await a.next()).toEqual({ type: 'EXPIRE', src: id(3), dst: id(1) });
+    a.send(candidate('not an id', 1));
+    expect(await a.next()).toEqual({ type: 'EXPIRE', src: 'not an id', dst: id(1) });
+    await expect(c.next(300)).rejects.toThrow('no message');
+    a.send(candidate(id(2), 7));
+    expect(await b.next()).toMatchObject({ payload: { n: 7 } });
+  });
+
+  it('refuses what the tracker refuses, with one message and 1008', async () => {
+    const t = await stubTracker();
+    const { port } = await frontOn(t);
+    t.tickets.set(id(1), 'good');
+    const bad = client(port, id(1), 'wrong');
+    expect(await bad.next()).toEqual({ type: 'ERROR', payload: { msg: 'bad ticket' } });
+    expect((await bad.closed).code).toBe(1008);
+  });
+
+  it('closes a binary frame (1003), a frame too large (1009) and junk (1008)', async () => {
+    const { a, b, port } = await pair();
+    a.ws.send(Buffer.from([1, 2, 3]));
+    expect((await a.closed).code).toBe(1003);
+    b.send('x'.repeat(70_000));
+    expect((await b.closed).code).toBe(1009);
+    const c = client(port, id(1), 't1');
+    expect(await c.next()).toEqual({ type: 'OPEN' });
+    c.send({ type: 'NOPE' });
+    expect((await c.closed).code).toBe(1008);
+  });
+
+  it('replaces a device’s socket by its newer one (4000) without LEAVE', async () => {
+    const { a, b, port } = await pair();
+    a.send(candidate(id(2), 1));
+    await b.next();
+    const a2 = client(port, id(1), 't1');
+    expect(await a2.next()).toEqual({ type: 'OPEN' });
+    expect((await a.closed).code).toBe(4000);
+    await expect(b.next(300)).rejects.toThrow('no message');
+    a2.send(candidate(id(2), 2));
+    expect(await b.next()).toMatchObject({ src: id(1), payload: { n: 2 } });
+  });
+
+  it('keeps frames for a device that is away and hands them over when it connects', async () => {
+    const { a, b, port } = await pair();
+    b.ws.close();
+    await b.closed;
+    a.send(candidate(id(2), 1));
+    a.send(candidate(id(2), 2));
+    await new Promise((r) => setTimeout(r, 100));
+    const b2 = client(port, id(2), 't2');
+    expect(await b2.next()).toEqual({ type: 'OPEN' });
+    expect(await b2.next()).toMatchObject({ payload: { n: 1 } });
+    expect(await b2.next()).toMatchObject({ payload: { n: 2 } });
+  });
+
+  it('limits connections per device across reconnects', async () => {
+    const t = await stubTracker();
+    const { port } = await frontOn(t);
+    t.tickets.set(id(1), 't1');
+    const answers: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const c = client(port, id(1), 't1');
+      answers.push((await c.next()).type);
+      c.ws.close();
+      await c.closed;
+    }
+    expect(answers.slice(0, 10)).toEqual(Array(10).fill('OPEN'));
+    expect(answers[10]).toBe('ERROR');
+  });
+
+  it('closes a flood (1008) by the per-device frame budget', async () => {
+    const { a } = await pair();
+    for (let i = 0; i < 400; i++) a.send({ type: 'HEARTBEAT', n: i });
+    expect(await a.closed).toEqual({ code: 1008, reason: 'rate limit exceeded' });
+  });
+
+  it('kicks a device at the tracker’s word (4002): its contact hears LEAVE, presence goes offline', async () => {
+    const { a, b, front, t } = await pair();
+    a.send(candidate(id(2), 1));
+    await b.next();
+    expect((await notice(front, 'kick', { peer: id(1), reason: 'forgotten' }, 'y'.repeat(43))).status).toBe(
+      404,
+    );
+    expect((await notice(front, 'kick', { peer: id(1), reason: 'forgotten' })).status).toBe(204);
+    expect(await a.closed).toEqual({ code: 4002, reason: 'forgotten' });
+    expect(await b.next()).toEqual({ type: 'LEAVE', src: id(1), dst: id(2) });
+    expect(t.presence.get(id(1))).toBeNull();
+  });
+
+  it('on a membership change, contacts no longer in a room together hear LEAVE both ways and stop', async () => {
+    const { a, b, front, t } = await pair();
+    a.send(candidate(id(2), 1));
+    await b.next();
+    t.rooms.set(id(2), []);
+    expect((await notice(front, 'membership', { peer: id(2) })).status).toBe(204);
+    expect(await b.next()).toEqual({ type: 'LEAVE', src: id(1), dst: id(2) });
+    expect(await a.next()).toEqual({ type: 'LEAVE', src: id(2), dst: id(1) });
+    a.send(candidate(id(2), 2));
+    expect(await a.next()).toEqual({ type: 'EXPIRE', src: id(2), dst: id(1) });
+  });
+
+  it('rejects notices that are not this run’s, or malformed', async () => {
+    const { front } = await pair();
+    expect((await notice(front, 'kick', { peer: id(1) })).status).toBe(400);
+    expect((await notice(front, 'nothing', {})).status).toBe(404);
+    const res = await fetch(`${front.relayUrl}/kick`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(404);
+  });
+});

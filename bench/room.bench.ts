@@ -1,11 +1,14 @@
 // One big room under load (issue 10): 500 members each holding the room's live socket, 100,000 shares
-// seeded through the API, then the listing's latency (first page, a deep page, a search) measured while
+// seeded straight into the tracker's local D1 by one SQL statement (ROOM_SEED=api: through the API, which
+// takes far longer than this bench allows at 100,000), then the listing's latency (first page, a deep page, a search) measured while
 // new shares keep arriving, and every live socket checked for every event (none lost, numbering without
 // gaps). Against our tracker run as `MESHDROP_RATE_LIMITS=off npm start` runs it. Prints figures.
 // Sizes: ROOM_MEMBERS, ROOM_SHARES, ROOM_REQUESTS (per listing kind), ROOM_WRITES (requests of 10 shares).
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Server, startTracker } from './load/servers.ts';
+import { startTracker } from './load/servers.ts';
 import { type Device, median, pool, TrackerClient } from './load/trackerApi.ts';
 
 const MEMBERS = Number(process.env.ROOM_MEMBERS ?? 500);
@@ -13,6 +16,8 @@ const SHARES = Number(process.env.ROOM_SHARES ?? 100_000);
 const REQUESTS = Number(process.env.ROOM_REQUESTS ?? 100);
 const WRITES = Number(process.env.ROOM_WRITES ?? 50);
 const PER_POST = 100;
+const SEED = process.env.ROOM_SEED === 'api' ? 'api' : 'sql';
+const ROOT = join(import.meta.dirname, '..');
 const WORDS = [
   'alpha',
   'bravo',
@@ -46,7 +51,7 @@ interface LiveCount {
 }
 
 describe('one big room', () => {
-  let ours: Server | undefined;
+  let ours: Awaited<ReturnType<typeof startTracker>> | undefined;
   beforeAll(async () => {
     ours = await startTracker();
   }, 180_000);
@@ -68,21 +73,28 @@ describe('one big room', () => {
 
     // seeded before the sockets open: 100,000 events to 500 sockets is not what this measures
     t0 = performance.now();
-    const posts = Math.ceil(SHARES / PER_POST);
-    await pool(
-      Array.from({ length: posts }, (_, p) => p),
-      8,
-      (p) => {
-        const files = Array.from({ length: Math.min(PER_POST, SHARES - p * PER_POST) }, (_, k) =>
-          file(p * PER_POST + k),
-        );
-        return api.call('POST', `/api/rooms/${room.roomId}/shares`, devices[p % MEMBERS]!.secret, { files });
-      },
-    );
+    if (SEED === 'sql') seedWithSql(ours!.stateDir, room.roomId, SHARES);
+    else await seedWithApi();
     const seedSeconds = (performance.now() - t0) / 1000;
     console.log(
-      `[room] seeded ${SHARES} shares through the API in ${seedSeconds.toFixed(1)} s (${Math.round(SHARES / seedSeconds)}/s)`,
+      `[room] seeded ${SHARES} shares (${SEED}) in ${seedSeconds.toFixed(1)} s (${Math.round(SHARES / seedSeconds)}/s)`,
     );
+
+    async function seedWithApi() {
+      const posts = Math.ceil(SHARES / PER_POST);
+      await pool(
+        Array.from({ length: posts }, (_, p) => p),
+        8,
+        (p) => {
+          const files = Array.from({ length: Math.min(PER_POST, SHARES - p * PER_POST) }, (_, k) =>
+            file(p * PER_POST + k),
+          );
+          return api.call('POST', `/api/rooms/${room.roomId}/shares`, devices[p % MEMBERS]!.secret, {
+            files,
+          });
+        },
+      );
+    }
 
     // every member's live socket
     t0 = performance.now();
@@ -185,3 +197,47 @@ describe('one big room', () => {
     expect(gaps).toBe(0);
   }, 1_800_000);
 });
+
+/**
+ * One INSERT of `count` shares spread over the room's members, into the tracker's local D1 (the same
+ * SQLite file `wrangler dev` serves): the FTS index and the room's contents follow through the schema's
+ * triggers, as for shares made through the API. Content ids and names as `file(n)` makes them.
+ */
+function seedWithSql(stateDir: string, roomId: string, count: number) {
+  if (!/^[a-z2-7]{26}$/.test(roomId)) throw new Error(`unexpected room id ${roomId}`);
+  const words = JSON.stringify(WORDS);
+  // share ids in the id alphabet: the decimal digits of n with 0, 1, 8, 9 replaced by letters
+  const sql = `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1}),
+    m AS (SELECT peer_id, row_number() OVER (ORDER BY joined_at, peer_id) - 1 AS k, count(*) OVER () AS c
+            FROM members WHERE room_id = '${roomId}')
+    INSERT INTO shares (id, room_id, peer_id, content_id, size, chunk_size, name, path, type, added_at)
+    SELECT replace(replace(replace(replace(printf('%026d', i), '0', 'a'), '1', 'b'), '8', 'i'), '9', 'j'),
+           '${roomId}', m.peer_id, printf('%064x', i), 1000 + i, 1048576,
+           json_extract('${words}', '$[' || (i % ${WORDS.length}) || ']') || ' ' || i || '.jpg', '',
+           'image/jpeg', ${Date.now()} + i
+      FROM n JOIN m ON m.k = n.i % m.c`;
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
+      'd1',
+      'execute',
+      'DB',
+      '--local',
+      '--persist-to',
+      stateDir,
+      '--command',
+      sql,
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: 'false',
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+        CI: 'true',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+}

@@ -81,7 +81,7 @@ async function stopGroup(child: ChildProcess): Promise<void> {
  * Our tracker: `MESHDROP_RATE_LIMITS=off npm start` on a fresh state folder (the PWA build is not needed),
  * HTTPS on as `npm start` has it; the load goes to its plain-http port, through the same Node front.
  */
-export async function startTracker(): Promise<Server & { logTail(): string }> {
+export async function startTracker(): Promise<Server & { logTail(): string; stateDir: string }> {
   const [port, httpsPort] = [await freePort(), await freePort()];
   const state = mkdtempSync(join(tmpdir(), 'meshdrop-load-'));
   const { child, started, log } = startGroup(
@@ -108,6 +108,7 @@ export async function startTracker(): Promise<Server & { logTail(): string }> {
     socketUrl: (id, token) =>
       `ws://127.0.0.1:${port}/peerjs/peerjs?key=peerjs&id=${id}&token=${token}&version=1.5.5`,
     logTail: () => log().slice(-4000),
+    stateDir: state,
     stop: async () => {
       await stopGroup(child);
       rmSync(state, { recursive: true, force: true });

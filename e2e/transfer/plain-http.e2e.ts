@@ -102,7 +102,7 @@ describe.skipIf(skip)('downloading between devices (plain http, IndexedDB)', () 
     console.log(`[time] journey 2: ${elapsed(t0)}`);
   });
 
-  it('6. with the sharer gone a download fails in plain words, and Retry works once it is back', {
+  it('6. with the sharer gone a download fails in plain words, and continues by itself once it is back', {
     timeout: 60_000,
   }, async () => {
     const t0 = Date.now();
@@ -126,13 +126,13 @@ describe.skipIf(skip)('downloading between devices (plain http, IndexedDB)', () 
     expect(message).toMatch(/^[A-Z][^{}<>]*\.$/); // a sentence, not an error dump
     expect(message).not.toMatch(/error|exception|undefined|null|peer/i);
 
-    // Alice is back (same profile), opens the room and shares the same file again; Bob retries
+    // Alice is back (same profile), opens the room and shares the same file again: Bob's download,
+    // failed for want of a source, continues by itself (issue 11), with no Retry pressed
     await alice.restart();
     await alice.goto(new URL(link).pathname);
     await waitConnected(alice.page);
     await shareLoose(alice.page, [fx]);
     await row.filter({ hasText: '1 device online' }).waitFor({ timeout: 20_000 });
-    await download.getByRole('button', { name: `Retry ${fx.name}`, exact: true }).click();
     await waitDownloaded(bob.page, fx, 30_000, 'j6');
     const saved = await saveAndHash(bob.page, download, fx.name);
     expect(saved).toEqual({ sha256: fx.sha256, size: fx.size, suggestedFilename: fx.name });

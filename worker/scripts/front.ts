@@ -18,7 +18,9 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import { securityHeaders } from '../lib/securityHeaders.ts';
+import type { ErrorBody } from '../protocol/errors.ts';
 import { type LanRelay, startLanRelay } from './lanRelay.ts';
+import { originForm } from './requestTarget.ts';
 import { renderTrustPage, TRUST_CSS, TRUST_PATHS } from './trustPage.ts';
 
 export interface TrustAssets {
@@ -143,6 +145,22 @@ function serveTrust(
   return true;
 }
 
+const INVALID_TARGET: ErrorBody = {
+  error: { code: 'invalid_target', message: 'The request target must be a path starting with a single "/".' },
+};
+const INVALID_TARGET_JSON = JSON.stringify(INVALID_TARGET);
+
+/** The same 400 on a socket that asked for an upgrade (no ServerResponse there). */
+function refuseUpgrade(socket: Duplex): void {
+  socket.end(
+    'HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-type: application/json\r\n' +
+      `cache-control: no-store\r\ncontent-length: ${Buffer.byteLength(INVALID_TARGET_JSON)}\r\n\r\n` +
+      INVALID_TARGET_JSON,
+  );
+}
+
+const logged = (err: unknown) => console.error('lan front:', err);
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -168,21 +186,40 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     ? await startLanRelay({ upstreamPort: options.upstreamPort, secret: options.relay.secret })
     : null;
 
+  const unreachable = (req: IncomingMessage, res: ServerResponse, encrypted: boolean) => {
+    // wrangler restarting or gone: an answer that the app reads as "tracker unreachable"
+    if (res.headersSent) res.destroy();
+    else reply(req, res, encrypted, 502, 'text/plain; charset=utf-8', 'The tracker is not answering.\n');
+  };
   const onRequest = (encrypted: boolean) => (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (tls && serveTrust(req, res, encrypted, path, tls.trust, tls.port)) return;
-    stampHeaders(req, encrypted);
-    proxy.web(req, res, {}, () => {
-      // wrangler restarting or gone: an answer that the app reads as "tracker unreachable"
-      if (res.headersSent) res.destroy();
-      else reply(req, res, encrypted, 502, 'text/plain; charset=utf-8', 'The tracker is not answering.\n');
-    });
+    try {
+      if (!originForm(req.url)) {
+        reply(req, res, encrypted, 400, 'application/json', INVALID_TARGET_JSON, {
+          'cache-control': 'no-store',
+        });
+        return;
+      }
+      const path = req.url.split('?')[0] ?? '/';
+      if (tls && serveTrust(req, res, encrypted, path, tls.trust, tls.port)) return;
+      stampHeaders(req, encrypted);
+      proxy.web(req, res, {}, () => unreachable(req, res, encrypted));
+    } catch (err) {
+      // whatever one request does, the front stays up for every other device
+      logged(err);
+      unreachable(req, res, encrypted);
+    }
   };
   const onUpgrade = (encrypted: boolean) => (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (relay?.upgrade(req, socket, head)) return;
-    stampHeaders(req, encrypted);
-    proxy.ws(req, socket, head, {}, () => socket.destroy());
+    try {
+      if (!originForm(req.url)) return refuseUpgrade(socket);
+      if (relay?.upgrade(req, socket, head)) return;
+      stampHeaders(req, encrypted);
+      proxy.ws(req, socket, head, {}, () => socket.destroy());
+    } catch (err) {
+      logged(err);
+      socket.destroy();
+    }
   };
 
   const servers: Server[] = [];

@@ -106,6 +106,27 @@ describe('the LAN front', () => {
     expect(await res.text()).toBe('The tracker is not answering.\n');
   });
 
+  it('answers 404 to /api/internal/* however spelled, and drops a client-sent relay secret', async () => {
+    const up = await upstream();
+    const { port } = await front(up.port);
+    for (const path of [
+      '/api/internal/relay/admit',
+      '/api//internal/relay/reset',
+      '/api/%69nternal/x',
+      '/api/./internal/x',
+      '/API/Internal/x',
+    ]) {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body: '{}' });
+      expect(res.status, path).toBe(404);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    }
+    expect(up.seen).toEqual([]);
+    const res = await fetch(`http://127.0.0.1:${port}/api/health`, {
+      headers: { 'x-meshdrop-relay-secret': 'guess' },
+    });
+    expect(((await res.json()) as Record<string, string>)['x-meshdrop-relay-secret']).toBeUndefined();
+  });
+
   it('answers 400 invalid_target to a request or upgrade whose target is not origin-form, and lives', async () => {
     const up = await upstream();
     const { port } = await front(up.port);

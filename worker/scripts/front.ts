@@ -19,8 +19,9 @@ import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import { securityHeaders } from '../lib/securityHeaders.ts';
 import type { ErrorBody } from '../protocol/errors.ts';
-import { type LanRelay, startLanRelay } from './lanRelay.ts';
-import { originForm } from './requestTarget.ts';
+import { RELAY_SECRET_HEADER } from '../protocol/relayLink.ts';
+import { type LanRelay, SIGNALING_PATH, startLanRelay } from './lanRelay.ts';
+import { internalPath, originForm, signalingVariant } from './requestTarget.ts';
 import { renderTrustPage, TRUST_CSS, TRUST_PATHS } from './trustPage.ts';
 
 export interface TrustAssets {
@@ -66,7 +67,8 @@ function stampHeaders(req: IncomingMessage, encrypted: boolean): void {
       name.startsWith('cf-') ||
       name.startsWith('x-forwarded-') ||
       name === 'x-real-ip' ||
-      name === 'forwarded'
+      name === 'forwarded' ||
+      name === RELAY_SECRET_HEADER
     )
       delete req.headers[name];
   }
@@ -145,17 +147,32 @@ function serveTrust(
   return true;
 }
 
-const INVALID_TARGET: ErrorBody = {
-  error: { code: 'invalid_target', message: 'The request target must be a path starting with a single "/".' },
-};
-const INVALID_TARGET_JSON = JSON.stringify(INVALID_TARGET);
+interface Refusal {
+  status: number;
+  statusText: string;
+  json: string;
+}
 
-/** The same 400 on a socket that asked for an upgrade (no ServerResponse there). */
-function refuseUpgrade(socket: Duplex): void {
+const refusal = (status: number, statusText: string, error: ErrorBody['error']): Refusal => ({
+  status,
+  statusText,
+  json: JSON.stringify({ error } satisfies ErrorBody),
+});
+const INVALID_TARGET = refusal(400, 'Bad Request', {
+  code: 'invalid_target',
+  message: 'The request target must be a path starting with a single "/".',
+});
+const NOT_FOUND = refusal(404, 'Not Found', { code: 'not_found', message: 'No such path.' });
+
+function refuseRequest(req: IncomingMessage, res: ServerResponse, encrypted: boolean, r: Refusal): void {
+  reply(req, res, encrypted, r.status, 'application/json', r.json, { 'cache-control': 'no-store' });
+}
+
+/** The same answer on a socket that asked for an upgrade (no ServerResponse there). */
+function refuseUpgrade(socket: Duplex, r: Refusal): void {
   socket.end(
-    'HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-type: application/json\r\n' +
-      `cache-control: no-store\r\ncontent-length: ${Buffer.byteLength(INVALID_TARGET_JSON)}\r\n\r\n` +
-      INVALID_TARGET_JSON,
+    `HTTP/1.1 ${r.status} ${r.statusText}\r\nconnection: close\r\ncontent-type: application/json\r\n` +
+      `cache-control: no-store\r\ncontent-length: ${Buffer.byteLength(r.json)}\r\n\r\n${r.json}`,
   );
 }
 
@@ -193,12 +210,8 @@ export async function startFront(options: FrontOptions): Promise<Front> {
   };
   const onRequest = (encrypted: boolean) => (req: IncomingMessage, res: ServerResponse) => {
     try {
-      if (!originForm(req.url)) {
-        reply(req, res, encrypted, 400, 'application/json', INVALID_TARGET_JSON, {
-          'cache-control': 'no-store',
-        });
-        return;
-      }
+      if (!originForm(req.url)) return refuseRequest(req, res, encrypted, INVALID_TARGET);
+      if (internalPath(req.url)) return refuseRequest(req, res, encrypted, NOT_FOUND);
       const path = req.url.split('?')[0] ?? '/';
       if (tls && serveTrust(req, res, encrypted, path, tls.trust, tls.port)) return;
       stampHeaders(req, encrypted);
@@ -212,8 +225,11 @@ export async function startFront(options: FrontOptions): Promise<Front> {
   const onUpgrade = (encrypted: boolean) => (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     try {
-      if (!originForm(req.url)) return refuseUpgrade(socket);
+      if (!originForm(req.url)) return refuseUpgrade(socket, INVALID_TARGET);
+      if (internalPath(req.url)) return refuseUpgrade(socket, NOT_FOUND);
       if (relay?.upgrade(req, socket, head)) return;
+      // on a LAN tracker every signaling socket is the relay's: the tracker's own hub would not see kicks
+      if (relay && signalingVariant(req.url, SIGNALING_PATH)) return refuseUpgrade(socket, NOT_FOUND);
       stampHeaders(req, encrypted);
       proxy.ws(req, socket, head, {}, () => socket.destroy());
     } catch (err) {

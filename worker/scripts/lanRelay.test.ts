@@ -312,6 +312,15 @@ describe('the LAN relay in the front', () => {
     expect(await b.next()).toMatchObject({ payload: { n: 1 } });
   });
 
+  it('refuses every other spelling of the signaling path instead of passing it to the tracker', async () => {
+    // ('/peerjs/./peerjs' is the relay's own: URL parsing resolves the dot segment)
+    const { port } = await pair();
+    const query = `?key=peerjs&id=${id(4)}&token=t&version=1.5.5`;
+    for (const path of ['/peerjs/peerjs/', '/peerjs//peerjs', '/PeerJS/peerjs', '/peerjs']) {
+      expect(await rawExchange(port, upgradeRequest(path + query)), path).toMatch(/^HTTP\/1\.1 404 /);
+    }
+  });
+
   it('survives an unmasked frame on a refused socket', async () => {
     const { a, b, port } = await pair();
     // a client frame must be masked: ws fails the socket with an 'error' event

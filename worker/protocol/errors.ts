@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'too_many_rooms',
   'too_many_memberships',
   'internal',
+  /** A request target that is not origin-form (`GET http://x/`, `//x`): the LAN front refuses it. */
+  'invalid_target',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -87,4 +87,6 @@ export const CLOSE = {
   silent: 4001,
   /** The device was forgotten or changed its secret: its sockets close and need new credentials. */
   revoked: 4002,
+  /** The client does not read what it is sent (the LAN relay stops buffering for it). */
+  tooSlow: 4003,
 } as const;

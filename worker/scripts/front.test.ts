@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Front, startFront } from './front.ts';
+import { NOT_ORIGIN_FORM, rawExchange, upgradeRequest } from './rawWire.testkit.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -103,5 +104,41 @@ describe('the LAN front', () => {
     expect(res.status).toBe(502);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await res.text()).toBe('The tracker is not answering.\n');
+  });
+
+  it('answers 404 to /api/internal/* however spelled, and drops a client-sent relay secret', async () => {
+    const up = await upstream();
+    const { port } = await front(up.port);
+    for (const path of [
+      '/api/internal/relay/admit',
+      '/api//internal/relay/reset',
+      '/api/%69nternal/x',
+      '/api/./internal/x',
+      '/API/Internal/x',
+    ]) {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body: '{}' });
+      expect(res.status, path).toBe(404);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    }
+    expect(up.seen).toEqual([]);
+    const res = await fetch(`http://127.0.0.1:${port}/api/health`, {
+      headers: { 'x-meshdrop-relay-secret': 'guess' },
+    });
+    expect(((await res.json()) as Record<string, string>)['x-meshdrop-relay-secret']).toBeUndefined();
+  });
+
+  it('answers 400 invalid_target to a request or upgrade whose target is not origin-form, and lives', async () => {
+    const up = await upstream();
+    const { port } = await front(up.port);
+    for (const target of NOT_ORIGIN_FORM) {
+      for (const request of [`GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`, upgradeRequest(target)]) {
+        const heard = await rawExchange(port, request);
+        expect(heard, request).toMatch(/^HTTP\/1\.1 400 /);
+        expect(heard).toContain('{"error":{"code":"invalid_target"');
+      }
+    }
+    expect(up.seen).toEqual([]);
+    const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+    expect(res.status).toBe(200);
   });
 });

@@ -18,7 +18,10 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import { securityHeaders } from '../lib/securityHeaders.ts';
-import { type LanRelay, startLanRelay } from './lanRelay.ts';
+import type { ErrorBody } from '../protocol/errors.ts';
+import { RELAY_SECRET_HEADER } from '../protocol/relayLink.ts';
+import { type LanRelay, SIGNALING_PATH, startLanRelay } from './lanRelay.ts';
+import { internalPath, originForm, signalingVariant } from './requestTarget.ts';
 import { renderTrustPage, TRUST_CSS, TRUST_PATHS } from './trustPage.ts';
 
 export interface TrustAssets {
@@ -64,7 +67,8 @@ function stampHeaders(req: IncomingMessage, encrypted: boolean): void {
       name.startsWith('cf-') ||
       name.startsWith('x-forwarded-') ||
       name === 'x-real-ip' ||
-      name === 'forwarded'
+      name === 'forwarded' ||
+      name === RELAY_SECRET_HEADER
     )
       delete req.headers[name];
   }
@@ -143,6 +147,37 @@ function serveTrust(
   return true;
 }
 
+interface Refusal {
+  status: number;
+  statusText: string;
+  json: string;
+}
+
+const refusal = (status: number, statusText: string, error: ErrorBody['error']): Refusal => ({
+  status,
+  statusText,
+  json: JSON.stringify({ error } satisfies ErrorBody),
+});
+const INVALID_TARGET = refusal(400, 'Bad Request', {
+  code: 'invalid_target',
+  message: 'The request target must be a path starting with a single "/".',
+});
+const NOT_FOUND = refusal(404, 'Not Found', { code: 'not_found', message: 'No such path.' });
+
+function refuseRequest(req: IncomingMessage, res: ServerResponse, encrypted: boolean, r: Refusal): void {
+  reply(req, res, encrypted, r.status, 'application/json', r.json, { 'cache-control': 'no-store' });
+}
+
+/** The same answer on a socket that asked for an upgrade (no ServerResponse there). */
+function refuseUpgrade(socket: Duplex, r: Refusal): void {
+  socket.end(
+    `HTTP/1.1 ${r.status} ${r.statusText}\r\nconnection: close\r\ncontent-type: application/json\r\n` +
+      `cache-control: no-store\r\ncontent-length: ${Buffer.byteLength(r.json)}\r\n\r\n${r.json}`,
+  );
+}
+
+const logged = (err: unknown) => console.error('lan front:', err);
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -168,21 +203,39 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     ? await startLanRelay({ upstreamPort: options.upstreamPort, secret: options.relay.secret })
     : null;
 
+  const unreachable = (req: IncomingMessage, res: ServerResponse, encrypted: boolean) => {
+    // wrangler restarting or gone: an answer that the app reads as "tracker unreachable"
+    if (res.headersSent) res.destroy();
+    else reply(req, res, encrypted, 502, 'text/plain; charset=utf-8', 'The tracker is not answering.\n');
+  };
   const onRequest = (encrypted: boolean) => (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (tls && serveTrust(req, res, encrypted, path, tls.trust, tls.port)) return;
-    stampHeaders(req, encrypted);
-    proxy.web(req, res, {}, () => {
-      // wrangler restarting or gone: an answer that the app reads as "tracker unreachable"
-      if (res.headersSent) res.destroy();
-      else reply(req, res, encrypted, 502, 'text/plain; charset=utf-8', 'The tracker is not answering.\n');
-    });
+    try {
+      if (!originForm(req.url)) return refuseRequest(req, res, encrypted, INVALID_TARGET);
+      if (internalPath(req.url)) return refuseRequest(req, res, encrypted, NOT_FOUND);
+      const path = req.url.split('?')[0] ?? '/';
+      if (tls && serveTrust(req, res, encrypted, path, tls.trust, tls.port)) return;
+      stampHeaders(req, encrypted);
+      proxy.web(req, res, {}, () => unreachable(req, res, encrypted));
+    } catch (err) {
+      // whatever one request does, the front stays up for every other device
+      logged(err);
+      unreachable(req, res, encrypted);
+    }
   };
   const onUpgrade = (encrypted: boolean) => (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (relay?.upgrade(req, socket, head)) return;
-    stampHeaders(req, encrypted);
-    proxy.ws(req, socket, head, {}, () => socket.destroy());
+    try {
+      if (!originForm(req.url)) return refuseUpgrade(socket, INVALID_TARGET);
+      if (internalPath(req.url)) return refuseUpgrade(socket, NOT_FOUND);
+      if (relay?.upgrade(req, socket, head)) return;
+      // on a LAN tracker every signaling socket is the relay's: the tracker's own hub would not see kicks
+      if (relay && signalingVariant(req.url, SIGNALING_PATH)) return refuseUpgrade(socket, NOT_FOUND);
+      stampHeaders(req, encrypted);
+      proxy.ws(req, socket, head, {}, () => socket.destroy());
+    } catch (err) {
+      logged(err);
+      socket.destroy();
+    }
   };
 
   const servers: Server[] = [];

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { RELAY_API_PREFIX, RELAY_SECRET_HEADER } from '../protocol/relayLink.ts';
 import { type Front, startFront } from './front.ts';
+import { NOT_ORIGIN_FORM, rawExchange, upgradeRequest } from './rawWire.testkit.ts';
 
 const SECRET = 'x'.repeat(43);
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -300,5 +301,78 @@ describe('the LAN relay in the front', () => {
     expect((await notice(front, 'nothing', {})).status).toBe(404);
     const res = await fetch(`${front.relayUrl}/kick`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(404);
+  });
+
+  it('answers 400 to a signaling upgrade whose target is not origin-form, and keeps relaying', async () => {
+    const { a, b, port } = await pair();
+    for (const target of NOT_ORIGIN_FORM) {
+      expect(await rawExchange(port, upgradeRequest(target)), target).toMatch(/^HTTP\/1\.1 400 /);
+    }
+    a.send(candidate(id(2), 1));
+    expect(await b.next()).toMatchObject({ payload: { n: 1 } });
+  });
+
+  it('refuses every other spelling of the signaling path instead of passing it to the tracker', async () => {
+    // ('/peerjs/./peerjs' is the relay's own: URL parsing resolves the dot segment)
+    const { port } = await pair();
+    const query = `?key=peerjs&id=${id(4)}&token=t&version=1.5.5`;
+    for (const path of ['/peerjs/peerjs/', '/peerjs//peerjs', '/PeerJS/peerjs', '/peerjs']) {
+      expect(await rawExchange(port, upgradeRequest(path + query)), path).toMatch(/^HTTP\/1\.1 404 /);
+    }
+  });
+
+  it('survives an unmasked frame on a refused socket', async () => {
+    const { a, b, port } = await pair();
+    // a client frame must be masked: ws fails the socket with an 'error' event
+    const heard = await rawExchange(
+      port,
+      upgradeRequest(`/peerjs/peerjs?key=peerjs&id=${id(4)}&token=bogus&version=1.5.5`),
+      Buffer.from([0x81, 0x01, 0x41]),
+    );
+    expect(heard).toMatch(/^HTTP\/1\.1 101 /);
+    a.send(candidate(id(2), 1));
+    expect(await b.next()).toMatchObject({ payload: { n: 1 } });
+  });
+
+  it('answers at most about one HEARTBEAT a second per socket', async () => {
+    const { a } = await pair();
+    for (let i = 0; i < 30; i++) a.send({ type: 'HEARTBEAT' });
+    expect(await a.next()).toEqual({ type: 'HEARTBEAT' });
+    await expect(a.next(400)).rejects.toThrow('no message');
+    // still open: a heartbeat over the budget is not an offence
+    expect(a.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('closes a socket that does not read (4003) instead of buffering for it without bound', async () => {
+    const { a, b, t, port } = await pair();
+    t.tickets.set(id(0), 't0');
+    t.rooms.set(id(0), ['r1']);
+    const c = client(port, id(0), 't0');
+    expect(await c.next()).toEqual({ type: 'OPEN' });
+    a.ws.pause();
+    const offer = (n: number) => ({ type: 'OFFER', dst: id(1), payload: { n, sdp: 'v'.repeat(30_000) } });
+    // two senders within their budgets: 200 offers of 30 KB, more than the kernel's buffers hold
+    for (let n = 0; n < 100; n++) {
+      b.send(offer(n));
+      c.send(offer(n));
+    }
+    // the relay has queued what it will queue for a by then
+    await new Promise((r) => setTimeout(r, 1500));
+    a.ws.resume();
+    const closed = await Promise.race([
+      a.closed,
+      new Promise((r) => setTimeout(() => r('still open'), 5000)),
+    ]);
+    expect(closed).toMatchObject({ code: 4003 });
+  });
+
+  it('reads no frame far past the cap: ws ends it (1009) before the rules see it', async () => {
+    const { a, b } = await pair();
+    // past the protocol's cap and its margin, under the old 1 MiB: it was read whole, then refused
+    a.send(candidate(id(2), 'v'.repeat(200_000) as unknown as number));
+    const closed = await a.closed;
+    expect(closed.code).toBe(1009);
+    expect(closed.reason).not.toContain('frame too large');
+    expect(b.ws.readyState).toBe(WebSocket.OPEN);
   });
 });

@@ -20,22 +20,32 @@ import {
   type RelayAction,
   type RelayAnswers,
 } from '../protocol/relayLink.ts';
-import { CLOSE, HEARTBEAT } from '../protocol/signaling.ts';
+import { CLOSE, HEARTBEAT, SIGNALING_LIMITS } from '../protocol/signaling.ts';
 import { SignalingHub } from '../signaling/hub.ts';
 import { MemoryStore } from '../signaling/memoryStore.ts';
 import { Presence } from '../signaling/presence.ts';
 import { isSilent, refusalFrame } from '../signaling/rules.ts';
+import { originForm } from './requestTarget.ts';
 
 /** The upgrade path this relay answers (anything else goes to the tracker). */
 export const SIGNALING_PATH = '/peerjs/peerjs';
 const SWEEP_MS = 20_000;
-/** Frames above this never reach the rules (ws closes with 1009); below it the rules say why. */
-const WS_MAX_PAYLOAD = 1 << 20;
+/**
+ * Frames above this never reach the rules (ws closes with 1009); below it the rules say why. The margin
+ * lets a frame just over the cap reach the rules, which answer it with their own reason.
+ */
+const WS_MAX_PAYLOAD = SIGNALING_LIMITS.maxFrameBytes + 1024;
+/** A client that does not read: past this much queued for it, its socket closes (CLOSE.tooSlow). */
+const MAX_BUFFERED_BYTES = 1 << 20;
+/** HEARTBEATs answered per socket, at most one per this many ms (PeerJS sends one every 5 s). */
+const HEARTBEAT_ANSWER_MS = 1_000;
 
 interface Conn {
   peer: string;
   since: number;
   heard: number;
+  /** When its last HEARTBEAT was answered. */
+  answered: number;
 }
 
 export interface LanRelayOptions {
@@ -120,6 +130,16 @@ function trackerLink(upstreamPort: number, secret: string) {
   };
 }
 
+/** The target as a URL, or null when it is not origin-form (`new URL` throws on `http://x:99999/`). */
+function parseTarget(target: string | undefined): URL | null {
+  if (!originForm(target)) return null;
+  try {
+    return new URL(target, 'http://front');
+  } catch {
+    return null;
+  }
+}
+
 /** Same rule as the Worker's `secured`: a page of another origin gets the tracker's 403, not a socket. */
 function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
@@ -156,13 +176,18 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
     const ws = sockets.get(peer);
     return ws?.readyState === WebSocket.OPEN ? ws : null;
   };
-  const send = (ws: WebSocket, text: string): boolean => {
-    if (ws.readyState !== WebSocket.OPEN) return false;
-    ws.send(text);
-    return true;
-  };
   const closeWs = (ws: WebSocket, code: number, reason: string) => {
     if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
+  };
+  const send = (ws: WebSocket, text: string): boolean => {
+    if (ws.readyState !== WebSocket.OPEN) return false;
+    // everything queued for a client that does not read is this process's memory: it stops here
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      closeWs(ws, CLOSE.tooSlow, 'too slow: not reading what it is sent');
+      return false;
+    }
+    ws.send(text);
+    return true;
   };
 
   let expiryTimer: NodeJS.Timeout | null = null;
@@ -218,7 +243,7 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
 
   const accept = (ws: WebSocket, peer: string) => {
     const at = now();
-    const conn: Conn = { peer, since: at, heard: at };
+    const conn: Conn = { peer, since: at, heard: at, answered: Number.NEGATIVE_INFINITY };
     conns.set(ws, conn);
     const previous = socketOf(peer);
     sockets.set(peer, ws);
@@ -232,19 +257,22 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
       }
       const text = isBinary ? null : data.toString();
       if (text === HEARTBEAT) {
-        send(ws, HEARTBEAT);
+        // it keeps the socket alive either way; only the echo is budgeted (it costs this process memory)
+        if (conn.heard - conn.answered >= HEARTBEAT_ANSWER_MS) {
+          conn.answered = conn.heard;
+          send(ws, HEARTBEAT);
+        }
         return;
       }
       hub.message(peer, ws, text ?? new ArrayBuffer(0)).catch(fail);
     });
     ws.on('close', () => dropped(ws).catch(fail));
-    ws.on('error', () => ws.terminate());
     syncPresence(peer).catch(fail);
   };
 
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
-    const url = new URL(req.url ?? '/', 'http://front');
-    if (url.pathname !== SIGNALING_PATH || !sameOrigin(req)) return false;
+    const url = parseTarget(req.url);
+    if (!url || url.pathname !== SIGNALING_PATH || !sameOrigin(req)) return false;
     // rooms read with the admission are kept, unless a membership notice came in the meantime
     const roomsVersion = hub.rooms.version(url.searchParams.get('id') ?? '');
     ready
@@ -255,24 +283,36 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
           if ('id' in admitted && admitted.rooms.length > 0)
             hub.rooms.set(admitted.id, admitted.rooms, roomsVersion);
           wss.handleUpgrade(req, socket, head, (ws) => {
-            let refusal = 'id' in admitted ? null : admitted;
-            if (!refusal && 'id' in admitted && !hub.mayConnect(admitted.id)) {
-              refusal = {
-                type: 'ERROR',
-                msg: 'This device opened too many signaling connections. Wait a minute.',
-              };
+            // first, for every socket (refused ones too): without it a malformed frame ends the process
+            ws.on('error', () => ws.terminate());
+            try {
+              let refusal = 'id' in admitted ? null : admitted;
+              if (!refusal && 'id' in admitted && !hub.mayConnect(admitted.id)) {
+                refusal = {
+                  type: 'ERROR',
+                  msg: 'This device opened too many signaling connections. Wait a minute.',
+                };
+              }
+              if (refusal) {
+                ws.send(refusalFrame(refusal.type, refusal.msg));
+                ws.close(CLOSE.refused, refusal.type.toLowerCase());
+              } else if ('id' in admitted) accept(ws, admitted.id);
+            } catch (err) {
+              fail(err);
+              ws.terminate();
             }
-            if (refusal) {
-              ws.send(refusalFrame(refusal.type, refusal.msg));
-              ws.close(CLOSE.refused, refusal.type.toLowerCase());
-            } else if ('id' in admitted) accept(ws, admitted.id);
           });
         },
         (err) => {
           fail(err);
           socket.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
         },
-      );
+      )
+      // a throw above (or in the upgrade callback) would be an unhandled rejection: the end of Node
+      .catch((err) => {
+        fail(err);
+        socket.destroy();
+      });
     return true;
   };
 

@@ -11,6 +11,7 @@ const WORDS: Record<ClientErrorCode, string> = {
   invalid_body: 'The tracker did not accept some of the details sent.',
   invalid_query: 'The tracker did not accept that search.',
   invalid_param: 'That link does not look like a MeshDrop room link.',
+  invalid_target: 'The tracker could not read that address.',
   unauthorized: 'The tracker no longer recognises this device. It will register again.',
   not_member: 'This device is not in the room (yet).',
   not_owner: 'Only the device that shared a file can stop sharing it.',

@@ -81,9 +81,12 @@ async function stopGroup(child: ChildProcess): Promise<void> {
  * Our tracker: `MESHDROP_RATE_LIMITS=off npm start` on a fresh state folder (the PWA build is not needed),
  * HTTPS on as `npm start` has it; the load goes to its plain-http port, through the same Node front.
  */
-export async function startTracker(): Promise<Server & { logTail(): string; stateDir: string }> {
+export async function startTracker(
+  options: { stateDir?: string } = {},
+): Promise<Server & { logTail(): string; stateDir: string; halt(): Promise<void> }> {
   const [port, httpsPort] = [await freePort(), await freePort()];
-  const state = mkdtempSync(join(tmpdir(), 'meshdrop-load-'));
+  // a given state folder is kept on stop (the caller owns it); a fresh one is removed
+  const state = options.stateDir ?? mkdtempSync(join(tmpdir(), 'meshdrop-load-'));
   const { child, started, log } = startGroup(
     [
       'worker/scripts/start.ts',
@@ -109,6 +112,8 @@ export async function startTracker(): Promise<Server & { logTail(): string; stat
       `ws://127.0.0.1:${port}/peerjs/peerjs?key=peerjs&id=${id}&token=${token}&version=1.5.5`,
     logTail: () => log().slice(-4000),
     stateDir: state,
+    /** Stops the tracker and keeps its state, to start it again on the same catalog. */
+    halt: () => stopGroup(child),
     stop: async () => {
       await stopGroup(child);
       rmSync(state, { recursive: true, force: true });

@@ -54,6 +54,9 @@ async function stubTracker(): Promise<Tracker> {
     const json = (v: unknown) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(v));
     if (action === 'admit') {
+      // as the real endpoint's schema (worker/protocol/relayLink.ts): one over-long query refuses the batch
+      if (body.items.some(({ query }: { query: string }) => query.length > 4096))
+        return res.writeHead(400).end();
       return json({
         results: body.items.map(({ query }: { query: string }) => {
           const q = new URLSearchParams(query);
@@ -115,9 +118,9 @@ interface Client {
   send(v: unknown): void;
 }
 
-function client(port: number, peer: string, token: string): Client {
+function client(port: number, peer: string, token: string, extra = ''): Client {
   const ws = new WebSocket(
-    `ws://127.0.0.1:${port}/peerjs/peerjs?key=peerjs&id=${peer}&token=${token}&version=1.5.5`,
+    `ws://127.0.0.1:${port}/peerjs/peerjs?key=peerjs&id=${peer}&token=${token}&version=1.5.5${extra}`,
   );
   const inbox: any[] = [];
   const waiting: ((v: any) => void)[] = [];
@@ -201,6 +204,18 @@ describe('the LAN relay in the front', () => {
     await expect(c.next(300)).rejects.toThrow('no message');
     a.send(candidate(id(2), 7));
     expect(await b.next()).toMatchObject({ payload: { n: 7 } });
+  });
+
+  it('admits an honest device whose upgrade shares an admission batch with an over-long one', async () => {
+    const t = await stubTracker();
+    const { port } = await frontOn(t);
+    t.tickets.set(id(1), 'good');
+    t.tickets.set(id(2), 'other');
+    // in the same tick, so both go to the tracker in one batch: the long query must not sink the other
+    const long = client(port, id(2), 'other', `&pad=${'x'.repeat(6000)}`);
+    const honest = client(port, id(1), 'good');
+    expect(await honest.next()).toEqual({ type: 'OPEN' });
+    expect(await long.next()).toEqual({ type: 'OPEN' });
   });
 
   it('refuses what the tracker refuses, with one message and 1008', async () => {

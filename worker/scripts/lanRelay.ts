@@ -27,6 +27,9 @@ import { Presence } from '../signaling/presence.ts';
 import { isSilent, refusalFrame } from '../signaling/rules.ts';
 import { originForm } from './requestTarget.ts';
 
+/** Longest `key`, `id` or `token` passed on for admission (ids are 26 characters, tickets 43). */
+const ADMISSION_VALUE_MAX = 256;
+
 /** The upgrade path this relay answers (anything else goes to the tracker). */
 export const SIGNALING_PATH = '/peerjs/peerjs';
 const SWEEP_MS = 20_000;
@@ -270,13 +273,26 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
     syncPresence(peer).catch(fail);
   };
 
+  /**
+   * What the tracker needs to admit an upgrade and nothing more: the admission goes in a batch with other
+   * devices' (one request per tick), and a query the tracker refuses as too long would refuse all of
+   * them. A value longer than any real one goes as '' and gets this socket alone refused.
+   */
+  const admissionQuery = (params: URLSearchParams): string => {
+    const pick = (name: string) => {
+      const value = params.get(name) ?? '';
+      return value.length <= ADMISSION_VALUE_MAX ? value : '';
+    };
+    return `?${new URLSearchParams({ key: pick('key'), id: pick('id'), token: pick('token') })}`;
+  };
+
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     const url = parseTarget(req.url);
     if (!url || url.pathname !== SIGNALING_PATH || !sameOrigin(req)) return false;
     // rooms read with the admission are kept, unless a membership notice came in the meantime
     const roomsVersion = hub.rooms.version(url.searchParams.get('id') ?? '');
     ready
-      .then(() => link.admit(url.search))
+      .then(() => link.admit(admissionQuery(url.searchParams)))
       .then(
         (admitted) => {
           if (socket.destroyed) return;

@@ -55,22 +55,25 @@ export async function clearPresence(db: D1Database) {
 
 /**
  * The device behind a signaling upgrade, in one round trip: whether `id` is registered, whether it is
- * online, and whether the ticket (by hash, unexpired) belongs to it.
+ * online, and whether the ticket (by hash, unexpired) belongs to it. A ticket of the device is used up
+ * here (one socket per ticket, so a replayed URL cannot replace its owner's socket); someone else's
+ * ticket is left alone.
  */
-export function findPeerWithTicket(
+export async function findPeerTakingTicket(
   db: D1Database,
   id: string,
   ticketHash: string | null,
   now: number,
 ): Promise<{ id: string; online_since: number | null; ticket_ok: number } | null> {
-  return db
-    .prepare(
-      `SELECT p.id, p.online_since,
-              EXISTS (SELECT 1 FROM tickets t WHERE t.hash = ?2 AND t.peer_id = p.id AND t.expires_at > ?3) AS ticket_ok
-         FROM peers p WHERE p.id = ?1`,
-    )
-    .bind(id, ticketHash, now)
-    .first();
+  const [taken, peer] = await db.batch<{ id: string; online_since: number | null }>([
+    db
+      .prepare('DELETE FROM tickets WHERE hash = ?2 AND peer_id = ?1 AND expires_at > ?3 RETURNING peer_id')
+      .bind(id, ticketHash, now),
+    db.prepare('SELECT id, online_since FROM peers WHERE id = ?1').bind(id),
+  ]);
+  const row = peer?.results?.[0];
+  if (!row) return null;
+  return { id: row.id, online_since: row.online_since, ticket_ok: (taken?.results?.length ?? 0) > 0 ? 1 : 0 };
 }
 
 /** Presence of many devices and the rooms each is announced in, in one round trip (a LAN front's batch). */

@@ -1,4 +1,4 @@
-// Short-lived signaling tickets, stored as hashes.
+// Short-lived signaling tickets, stored as hashes, each good for one socket.
 
 export async function insertTicket(
   db: D1Database,
@@ -16,10 +16,13 @@ export async function insertTicket(
   ]);
 }
 
-/** The peer a valid (unexpired) ticket belongs to, or null. */
-export async function peerOfTicket(db: D1Database, hash: string, now: number): Promise<string | null> {
+/**
+ * The peer a valid (unexpired) ticket belongs to, or null. The ticket is used up: a ticket opens one
+ * socket, so one seen in a URL (plain http, a log) cannot open another one in its owner's name.
+ */
+export async function takeTicket(db: D1Database, hash: string, now: number): Promise<string | null> {
   const row = await db
-    .prepare('SELECT peer_id FROM tickets WHERE hash = ?1 AND expires_at > ?2')
+    .prepare('DELETE FROM tickets WHERE hash = ?1 AND expires_at > ?2 RETURNING peer_id')
     .bind(hash, now)
     .first<{ peer_id: string }>();
   return row?.peer_id ?? null;

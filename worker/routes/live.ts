@@ -1,7 +1,7 @@
 // GET /api/rooms/:roomId/live?ticket=: a member's live-events socket, served by the room's RoomHub.
 // The checks are plain HTTP errors before the upgrade; the object only ever sees members.
 import type { IRequest } from 'itty-router';
-import { peerOfTicket } from '../db/tickets.ts';
+import { takeTicket } from '../db/tickets.ts';
 import type { Env } from '../env.ts';
 import { requireMember } from '../lib/auth.ts';
 import { errorJson } from '../lib/errors.ts';
@@ -15,7 +15,7 @@ export async function connectLive(request: IRequest, env: Env): Promise<Response
   const roomId = parseParam(request.params.roomId, roomIdSchema, 'room id');
   const ticket = new URL(request.url).searchParams.get('ticket') ?? '';
   const hash = await ticketHash(ticket);
-  const peerId = hash ? await peerOfTicket(env.DB, hash, Date.now()) : null;
+  const peerId = hash ? await takeTicket(env.DB, hash, Date.now()) : null;
   if (!peerId) {
     return errorJson(
       401,

@@ -2,7 +2,7 @@
 // itself (a WebSocketPair that says why, then closes), so no Durable Object wakes for them. The same
 // checks admit the LAN front's sockets (admitSignaling).
 import type { IRequest } from 'itty-router';
-import { findPeerWithTicket } from '../db/peers.ts';
+import { findPeerTakingTicket } from '../db/peers.ts';
 import type { Env } from '../env.ts';
 import { ApiError, errorJson, toErrorResponse } from '../lib/errors.ts';
 import { ticketHash } from '../lib/tickets.ts';
@@ -30,8 +30,8 @@ export async function admitSignaling(env: Env, query: URLSearchParams): Promise<
   }
   if (!ID_PATTERN.test(id))
     return { type: 'ERROR', msg: `"${id.slice(0, 40)}" is not a peer id. ${REGISTER}` };
-  // one D1 round trip: the id, its presence, and whether the ticket is its own and unexpired
-  const peer = await findPeerWithTicket(env.DB, id, await ticketHash(token), Date.now());
+  // one D1 round trip: the id, its presence, and whether the ticket is its own and unexpired (used up)
+  const peer = await findPeerTakingTicket(env.DB, id, await ticketHash(token), Date.now());
   if (!peer) return { type: 'ERROR', msg: `Unknown peer id. ${REGISTER}` };
   if (peer.ticket_ok) return { id };
   // a missing, expired or someone else's ticket never takes an id over

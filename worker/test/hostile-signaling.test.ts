@@ -71,7 +71,7 @@ describe('limits per device, not per socket', () => {
     const a = await newTestPeer();
     const outcomes: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const s = await TestSocket.open(signalingPath(a.peerId, a.ticket));
+      const s = await TestSocket.open(signalingPath(a.peerId, await ticketFor(a.secret)));
       const first = await s.next();
       outcomes.push(first.type);
       if (first.type === 'ERROR') expect(first.payload.msg).toMatch(/too many signaling connections/);

@@ -155,6 +155,17 @@ describe('live room events', () => {
     expect((await call('POST', `/api/rooms/${roomId}/live`)).status).toBe(405);
   });
 
+  it('opens one live socket per ticket: the same URL again is refused (401)', async () => {
+    const a = await newTestPeer();
+    const roomId = await roomOf(a);
+    const ticket = await ticketFor(a.secret);
+    const first = await liveStatus(roomId, ticket);
+    expect(first.status).toBe(101);
+    first.webSocket?.accept();
+    first.webSocket?.close();
+    expect((await liveStatus(roomId, ticket)).status).toBe(401);
+  });
+
   it('closes a live socket that sends anything but a ping', async () => {
     const a = await newTestPeer();
     const roomId = await roomOf(a);

@@ -18,6 +18,7 @@ import {
   skewClock,
   stubOf,
   TestSocket,
+  ticketFor,
   UNLIMITED,
   until,
 } from './signalingHelpers.ts';
@@ -114,6 +115,25 @@ describe('signaling: connecting', () => {
     expect(await onlineSince(a.peerId)).not.toBeNull();
     second.close();
     sb.close();
+  });
+  it('opens one socket per ticket: a replayed URL neither replaces the owner nor opens', async () => {
+    const a = await newTestPeer();
+    const url = signalingPath(a.peerId, await ticketFor(a.secret));
+    const owner = await TestSocket.open(url);
+    expect(await owner.next()).toEqual({ type: 'OPEN' });
+    const replay = await TestSocket.open(url);
+    expect(await replay.next()).toMatchObject({ type: 'ID-TAKEN' });
+    expect((await replay.closedWithin()).code).toBe(1008);
+    owner.send({ type: 'HEARTBEAT' });
+    expect(await owner.next()).toEqual({ type: 'HEARTBEAT' });
+    owner.close();
+    // once the owner is gone the same URL still opens nothing: the ticket was used up
+    await until(async () => (await onlineSince(a.peerId)) === null);
+    const later = await TestSocket.open(url);
+    expect(await later.next()).toMatchObject({
+      type: 'ERROR',
+      payload: { msg: expect.stringMatching(/ticket/) },
+    });
   });
 });
 
@@ -218,7 +238,7 @@ describe('signaling: relay', () => {
     for (let i = 0; i < 5; i++) sa.send(candidate(b.peerId, i));
     await until(async () => (await queuedFor(b.peerId)) === 6);
 
-    const sb = await TestSocket.open(signalingPath(b.peerId, b.ticket));
+    const sb = await TestSocket.open(signalingPath(b.peerId, await ticketFor(b.secret)));
     expect(await sb.next()).toEqual({ type: 'OPEN' });
     expect(await sb.next()).toMatchObject({ type: 'OFFER', src: a.peerId });
     for (let i = 0; i < 5; i++) expect((await sb.next()).payload.candidate.candidate).toBe(`candidate:${i}`);

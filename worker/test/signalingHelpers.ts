@@ -137,9 +137,9 @@ export async function newTestPeer(name?: string): Promise<TestPeer> {
 export const signalingPath = (id: string, token: string, key = 'peerjs') =>
   `/peerjs/peerjs?key=${key}&id=${id}&token=${token}&version=1.5.5`;
 
-/** Opens the peer's signaling socket and consumes its OPEN. */
+/** Opens the peer's signaling socket (with a fresh ticket: each opens one socket) and consumes its OPEN. */
 export async function connect(peer: TestPeer): Promise<TestSocket> {
-  const socket = await TestSocket.open(signalingPath(peer.peerId, peer.ticket));
+  const socket = await TestSocket.open(signalingPath(peer.peerId, await ticketFor(peer.secret)));
   const first = await socket.next();
   if (first.type !== 'OPEN') throw new Error(`expected OPEN, got ${JSON.stringify(first)}`);
   return socket;
@@ -156,7 +156,7 @@ export async function roomOf(...peers: TestPeer[]): Promise<string> {
 }
 
 export async function openLive(roomId: string, peer: TestPeer): Promise<TestSocket> {
-  return TestSocket.open(`/api/rooms/${roomId}/live?ticket=${peer.ticket}`);
+  return TestSocket.open(`/api/rooms/${roomId}/live?ticket=${await ticketFor(peer.secret)}`);
 }
 
 export const stubOf = (peerId: string) => peerStub(env, peerId);

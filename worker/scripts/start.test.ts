@@ -2,7 +2,7 @@
 // behind both), answers /api/health, keys rate limits on the real peer address, keeps data and the CA
 // across a restart, wipes both with --reset --yes, and stops cleanly with no process left behind.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,20 @@ function freePort(): Promise<number> {
     });
     srv.on('error', reject);
   });
+}
+
+/** Processes whose command line holds `text` (as anyone on the machine can read it). */
+function commandLinesContaining(text: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes(text)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
 
 /** Every live descendant of a process (npm -> node start.ts -> wrangler -> workerd ...). */
@@ -166,7 +180,37 @@ describe('npm start', () => {
         https: unknown;
       };
       expect(config.https).toBeNull();
+      // this run's relay secret is on no process's command line (ps shows them to every user): wrangler
+      // reads it from a file only this user can read, which goes when the run ends
+      // (other runs on this machine may be older code: only this run's processes are asked about the name)
+      const ours = new Set([server.pid!, ...descendants(server.pid!)]);
+      expect(commandLinesContaining('LAN_RELAY_SECRET').filter((pid) => ours.has(pid))).toEqual([]);
+      const secretFile = join(`${stateDir}-plain`, 'meshdrop/relay-secret.env');
+      const secret = /^LAN_RELAY_SECRET=(\S{32,})$/m.exec(readFileSync(secretFile, 'utf8'))?.[1];
+      expect(secret).toBeDefined();
+      expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+      expect(commandLinesContaining(secret!)).toEqual([]);
+      // and the tracker has it: the front's relay is admitted, a device's signaling socket opens
+      const device = (await (
+        await fetch(`http://127.0.0.1:${ports.http}/api/peers`, { method: 'POST' })
+      ).json()) as { peerId: string; secret: string };
+      const { ticket } = (await (
+        await fetch(`http://127.0.0.1:${ports.http}/api/peers/me/ticket`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${device.secret}` },
+        })
+      ).json()) as { ticket: string };
+      const socket = new WebSocket(
+        `ws://127.0.0.1:${ports.http}/peerjs/peerjs?key=peerjs&id=${device.peerId}&token=${ticket}&version=1.5.5`,
+      );
+      const first = await new Promise<string>((resolve, reject) => {
+        socket.onmessage = (m) => resolve(String(m.data));
+        socket.onerror = () => reject(new Error('signaling socket failed'));
+      });
+      socket.close();
+      expect(JSON.parse(first)).toEqual({ type: 'OPEN' });
       expect(await stopServer(server)).toEqual([]);
+      expect(existsSync(secretFile)).toBe(false);
     } finally {
       if (server.exitCode === null && server.signalCode === null) process.kill(-server.pid!, 'SIGKILL');
       rmSync(`${stateDir}-plain`, { recursive: true, force: true });

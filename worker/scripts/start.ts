@@ -19,7 +19,7 @@
 //   --verbose            show the build's and wrangler's output instead of logging it
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -170,12 +170,15 @@ const urlHost = (h: string) => (h.includes(':') ? `[${h}]` : h);
 const upstreamPort = await freeLoopbackPort();
 // the front's relay and the tracker trust each other through this; it is never printed or logged
 const relaySecret = randomBytes(32).toString('base64url');
+const relaySecretFile = join(persistTo, 'meshdrop', 'relay-secret.env');
+process.on('exit', () => rmSync(relaySecretFile, { force: true }));
 try {
   front = await startFront({
     host: values.ip,
     httpPort: port,
     upstreamPort,
-    relay: { secret: relaySecret },
+    // the relay's per-address limit on upgrades goes with the tracker's limits
+    relay: { secret: relaySecret, ...(rateLimitsOff ? { perAddress: null } : {}) },
     ...(tls && {
       https: {
         port: httpsPort,
@@ -231,8 +234,11 @@ const vars = [
   ...(values['no-lobby'] ? ['LOBBY:off'] : []),
   ...(lanIsSecure ? [`LAN_HTTPS_PORT:${httpsPort}`] : []),
   `LAN_RELAY_URL:${front?.relayUrl ?? ''}`,
-  `LAN_RELAY_SECRET:${relaySecret}`,
 ];
+// The secret goes to wrangler in a file only this user can read, never on its command line (which every
+// user of the machine sees in /proc/<pid>/cmdline); the file goes when this run ends.
+rmSync(relaySecretFile, { force: true });
+writeFileSync(relaySecretFile, `LAN_RELAY_SECRET=${relaySecret}\n`, { mode: 0o600 });
 const dev = spawnTool(
   WRANGLER,
   [
@@ -250,6 +256,8 @@ const dev = spawnTool(
     '--log-level',
     'info',
     ...vars.flatMap((v) => ['--var', v]),
+    '--env-file',
+    relaySecretFile,
   ],
   { env, onLine: output, echo: verbose, redact: [relaySecret] },
 );

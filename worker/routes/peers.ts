@@ -20,7 +20,7 @@ import {
 } from '../protocol/api.ts';
 import { LIMITS } from '../protocol/limits.ts';
 import { publish } from '../rooms/publish.ts';
-import { kickDevice } from '../signaling/notify.ts';
+import { kickDevice, membershipChanged } from '../signaling/notify.ts';
 import { announceDeparture } from './members.ts';
 
 export async function createPeer(request: IRequest, env: Env): Promise<Response> {
@@ -84,6 +84,8 @@ export async function forgetMe(request: IRequest, env: Env, ctx: ExecutionContex
   await deletePeer(env.DB, peer.id);
   for (const d of departures) await announceDeparture(env, d.roomId, peer.id, d.shares, false);
   await kickDevice(env, peer.id, 'the tracker forgot this device');
+  // it is in no room now: whatever a relay remembers of its rooms and contacts goes too
+  await membershipChanged(env, peer.id);
   return new Response(null, { status: 204 });
 }
 

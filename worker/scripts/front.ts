@@ -20,7 +20,7 @@ import { createProxyServer } from 'http-proxy-3';
 import { securityHeaders } from '../lib/securityHeaders.ts';
 import type { ErrorBody } from '../protocol/errors.ts';
 import { RELAY_SECRET_HEADER } from '../protocol/relayLink.ts';
-import { type LanRelay, SIGNALING_PATH, startLanRelay } from './lanRelay.ts';
+import { type LanRelay, type LanRelayOptions, SIGNALING_PATH, startLanRelay } from './lanRelay.ts';
 import { internalPath, originForm, signalingVariant } from './requestTarget.ts';
 import { renderTrustPage, TRUST_CSS, TRUST_PATHS } from './trustPage.ts';
 
@@ -44,8 +44,8 @@ export interface FrontOptions {
   /** The `wrangler dev` behind the front, on 127.0.0.1. */
   upstreamPort: number;
   https?: { port: number; key: string; cert: string; trust: TrustAssets };
-  /** Run the signaling relay here, linked to the tracker by this run's secret. */
-  relay?: { secret: string };
+  /** Run the signaling relay here, linked to the tracker by this run's secret (and its other settings). */
+  relay?: Omit<LanRelayOptions, 'upstreamPort'>;
 }
 
 export interface Front {
@@ -200,7 +200,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
   });
   const tls = options.https;
   const relay: LanRelay | null = options.relay
-    ? await startLanRelay({ upstreamPort: options.upstreamPort, secret: options.relay.secret })
+    ? await startLanRelay({ ...options.relay, upstreamPort: options.upstreamPort })
     : null;
 
   const unreachable = (req: IncomingMessage, res: ServerResponse, encrypted: boolean) => {

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { RELAY_API_PREFIX, RELAY_SECRET_HEADER } from '../protocol/relayLink.ts';
 import { type Front, startFront } from './front.ts';
+import type { LanRelayOptions } from './lanRelay.ts';
 import { NOT_ORIGIN_FORM, rawExchange, upgradeRequest } from './rawWire.testkit.ts';
 
 const SECRET = 'x'.repeat(43);
@@ -29,6 +30,11 @@ interface Tracker {
   secretsSeen: string[];
   /** Times the relay cleared leftover presence. */
   resets: number;
+  /** While set, admissions wait for it (admitsWaiting counts the requests held). */
+  admitGate: Promise<void> | null;
+  admitsWaiting: number;
+  /** Presence writes to refuse (500) before taking them again. */
+  presenceFailures: number;
 }
 
 async function readBody(req: IncomingMessage): Promise<any> {
@@ -46,6 +52,9 @@ async function stubTracker(): Promise<Tracker> {
     tickets: new Map(),
     secretsSeen: [],
     resets: 0,
+    admitGate: null,
+    admitsWaiting: 0,
+    presenceFailures: 0,
   };
   const server: Server = createServer(async (req, res) => {
     t.secretsSeen.push(String(req.headers[RELAY_SECRET_HEADER]));
@@ -53,6 +62,14 @@ async function stubTracker(): Promise<Tracker> {
     const body = await readBody(req);
     const json = (v: unknown) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(v));
+    if (action === 'admit' && t.admitGate) {
+      t.admitsWaiting += 1;
+      await t.admitGate;
+    }
+    if (action === 'presence' && t.presenceFailures > 0) {
+      t.presenceFailures -= 1;
+      return res.writeHead(500).end();
+    }
     if (action === 'admit') {
       // as the real endpoint's schema (worker/protocol/relayLink.ts): one over-long query refuses the batch
       if (body.items.some(({ query }: { query: string }) => query.length > 4096))
@@ -96,7 +113,9 @@ async function stubTracker(): Promise<Tracker> {
   return t;
 }
 
-async function frontOn(t: Tracker): Promise<{ port: number; front: Front }> {
+type RelaySettings = Omit<LanRelayOptions, 'upstreamPort' | 'secret'>;
+
+async function frontOn(t: Tracker, settings: RelaySettings = {}): Promise<{ port: number; front: Front }> {
   const probe = createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   const port = (probe.address() as AddressInfo).port;
@@ -105,7 +124,7 @@ async function frontOn(t: Tracker): Promise<{ port: number; front: Front }> {
     host: '127.0.0.1',
     httpPort: port,
     upstreamPort: t.port,
-    relay: { secret: SECRET },
+    relay: { secret: SECRET, ...settings },
   });
   cleanups.push(() => front.close());
   return { port, front };
@@ -158,9 +177,9 @@ function client(port: number, peer: string, token: string, extra = ''): Client {
 
 const candidate = (dst: string, n: number) => ({ type: 'CANDIDATE', dst, payload: { n } });
 
-async function pair(room = 'r1') {
+async function pair(room = 'r1', settings: RelaySettings = {}) {
   const t = await stubTracker();
-  const { port, front } = await frontOn(t);
+  const { port, front } = await frontOn(t, settings);
   for (const n of [1, 2, 3]) t.tickets.set(id(n), `t${n}`);
   t.rooms.set(id(1), [room]);
   t.rooms.set(id(2), [room]);
@@ -389,5 +408,98 @@ describe('the LAN relay in the front', () => {
     expect(closed.code).toBe(1009);
     expect(closed.reason).not.toContain('frame too large');
     expect(b.ws.readyState).toBe(WebSocket.OPEN);
+  });
+});
+
+/** Resolves once `check` holds (polled), or fails after `ms`. */
+async function until(check: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const signalingTarget = (n: number, token = `t${n}`) =>
+  `/peerjs/peerjs?key=peerjs&id=${id(n)}&token=${token}&version=1.5.5`;
+
+describe('the LAN relay when the tracker’s word is late, lost or slow', () => {
+  it('opens nothing for an admission answered before a kick that came meanwhile (finding 5)', async () => {
+    const t = await stubTracker();
+    const { port, front } = await frontOn(t);
+    t.tickets.set(id(1), 't1');
+    let release = () => {};
+    t.admitGate = new Promise<void>((r) => {
+      release = r;
+    });
+    const c = client(port, id(1), 't1');
+    await until(() => t.admitsWaiting > 0);
+    // the catalog said yes; then the device's secret changed and the tracker told the front
+    expect(
+      (await notice(front, 'kick', { peer: id(1), reason: 'the device changed its secret' })).status,
+    ).toBe(204);
+    release();
+    expect(await c.next()).toMatchObject({
+      type: 'ERROR',
+      payload: { msg: expect.stringMatching(/signed out/) },
+    });
+    expect((await c.closed).code).toBe(1008);
+    t.admitGate = null;
+    const fresh = client(port, id(1), 't1');
+    expect(await fresh.next()).toEqual({ type: 'OPEN' });
+  });
+
+  it('reads rooms again each sweep: a membership notice that never came leaves no stale "yes" (finding 6)', async () => {
+    const { a, b, t } = await pair('r1', { sweepMs: 200 });
+    a.send(candidate(id(2), 1));
+    await b.next();
+    // b was removed from the room; the notice to the front was lost
+    t.rooms.set(id(2), []);
+    expect(await b.next(3000)).toEqual({ type: 'LEAVE', src: id(1), dst: id(2) });
+    expect(await a.next(3000)).toEqual({ type: 'LEAVE', src: id(2), dst: id(1) });
+    a.send(candidate(id(2), 2));
+    expect(await a.next()).toEqual({ type: 'EXPIRE', src: id(2), dst: id(1) });
+  });
+
+  it('writes "online" again when the tracker failed to take it (finding 14)', async () => {
+    const t = await stubTracker();
+    t.presenceFailures = 1;
+    const { port } = await frontOn(t, { sweepMs: 200 });
+    t.tickets.set(id(1), 't1');
+    const c = client(port, id(1), 't1');
+    expect(await c.next()).toEqual({ type: 'OPEN' });
+    await until(() => typeof t.presence.get(id(1)) === 'number');
+  });
+
+  it('cuts a kick reason to 123 bytes instead of failing the close (finding 13)', async () => {
+    const { a, front } = await pair();
+    // 120 characters, as the notice allows, but 360 bytes
+    expect((await notice(front, 'kick', { peer: id(1), reason: '€'.repeat(120) })).status).toBe(204);
+    expect(await a.closed).toEqual({ code: 4002, reason: '€'.repeat(41) });
+  });
+
+  it('limits upgrades per address before asking the tracker (429) (finding 7)', async () => {
+    const t = await stubTracker();
+    const { port } = await frontOn(t, { perAddress: { burst: 3, perSecond: 0.01 } });
+    t.tickets.set(id(1), 't1');
+    const heard: string[] = [];
+    for (let i = 0; i < 4; i++)
+      heard.push((await rawExchange(port, upgradeRequest(signalingTarget(1)))).slice(0, 12));
+    expect(heard).toEqual(['HTTP/1.1 101', 'HTTP/1.1 101', 'HTTP/1.1 101', 'HTTP/1.1 429']);
+  });
+
+  it('caps upgrades waiting for admission (503) and gives up on a tracker that does not answer (502) (finding 7)', async () => {
+    const t = await stubTracker();
+    t.admitGate = new Promise<void>(() => {});
+    const { port } = await frontOn(t, { maxInFlight: 2, trackerTimeoutMs: 700 });
+    const held = [1, 2].map((n) => rawExchange(port, upgradeRequest(signalingTarget(n)), undefined, 3000));
+    await until(() => t.admitsWaiting > 0);
+    expect(await rawExchange(port, upgradeRequest(signalingTarget(3)))).toMatch(/^HTTP\/1\.1 503 /);
+    for (const h of held) expect(await h).toMatch(/^HTTP\/1\.1 502 /);
+    // the slots are free again
+    t.admitGate = null;
+    t.tickets.set(id(1), 't1');
+    const c = client(port, id(1), 't1');
+    expect(await c.next()).toEqual({ type: 'OPEN' });
   });
 });

@@ -24,7 +24,7 @@ import { CLOSE, HEARTBEAT, SIGNALING_LIMITS } from '../protocol/signaling.ts';
 import { SignalingHub } from '../signaling/hub.ts';
 import { MemoryStore } from '../signaling/memoryStore.ts';
 import { Presence } from '../signaling/presence.ts';
-import { isSilent, refusalFrame } from '../signaling/rules.ts';
+import { closeReason, isSilent, refusalFrame } from '../signaling/rules.ts';
 import { originForm } from './requestTarget.ts';
 
 /** Longest `key`, `id` or `token` passed on for admission (ids are 26 characters, tickets 43). */
@@ -33,6 +33,15 @@ const ADMISSION_VALUE_MAX = 256;
 /** The upgrade path this relay answers (anything else goes to the tracker). */
 export const SIGNALING_PATH = '/peerjs/peerjs';
 const SWEEP_MS = 20_000;
+/** A tracker request that takes longer fails: an upgrade never waits on a stuck tracker for good. */
+const TRACKER_TIMEOUT_MS = 10_000;
+/**
+ * Upgrades waiting for their admission (or for the tracker to come up), front-wide: past it an upgrade is
+ * refused at once (503) instead of holding memory. Above the 1,000 sockets the load bench opens at once.
+ */
+const MAX_IN_FLIGHT = 2_048;
+/** Upgrades per client address before admission: a burst, then a steady rate. */
+const PER_ADDRESS = { burst: 120, perSecond: 2 };
 /**
  * Frames above this never reach the rules (ws closes with 1009); below it the rules say why. The margin
  * lets a frame just over the cap reach the rules, which answer it with their own reason.
@@ -57,6 +66,12 @@ export interface LanRelayOptions {
   /** This run's secret, shared with the tracker through `--var LAN_RELAY_SECRET`. */
   secret: string;
   now?: () => number;
+  /** How often silent sockets, presence and remembered rooms are checked (tests shorten it). */
+  sweepMs?: number;
+  trackerTimeoutMs?: number;
+  maxInFlight?: number;
+  /** Upgrades per client address; null lifts it (`MESHDROP_RATE_LIMITS=off`, like the tracker's limits). */
+  perAddress?: { burst: number; perSecond: number } | null;
 }
 
 export interface LanRelay {
@@ -105,12 +120,13 @@ class Batcher<I, O> {
 }
 
 /** The tracker's internal endpoint (worker/signaling/internal.ts). */
-function trackerLink(upstreamPort: number, secret: string) {
+function trackerLink(upstreamPort: number, secret: string, timeoutMs: number) {
   const call = async <A extends RelayAction>(action: A, body: unknown): Promise<RelayAnswers[A]> => {
     const res = await fetch(`http://127.0.0.1:${upstreamPort}${RELAY_API_PREFIX}${action}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [RELAY_SECRET_HEADER]: secret },
       body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     if (!res.ok) throw new Error(`tracker answered ${res.status} to ${action}`);
     return (await res.json()) as RelayAnswers[A];
@@ -143,6 +159,55 @@ function parseTarget(target: string | undefined): URL | null {
   }
 }
 
+/** Upgrades per client address, a token bucket each (forgotten once full again). */
+class AddressBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly rate: { burst: number; perSecond: number };
+
+  constructor(rate: { burst: number; perSecond: number }) {
+    this.rate = rate;
+  }
+
+  take(address: string, now: number): boolean {
+    const b = this.buckets.get(address) ?? { tokens: this.rate.burst, at: now };
+    b.tokens = Math.min(this.rate.burst, b.tokens + ((now - b.at) / 1000) * this.rate.perSecond);
+    b.at = now;
+    this.buckets.set(address, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+  prune(now: number) {
+    for (const [address, b] of this.buckets) {
+      if (b.tokens + ((now - b.at) / 1000) * this.rate.perSecond >= this.rate.burst)
+        this.buckets.delete(address);
+    }
+  }
+}
+
+/** `promise`, or a failure after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the tracker did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** An HTTP refusal on a socket that asked for an upgrade. */
+function refuseHttp(socket: Duplex, status: 429 | 502 | 503, text: string) {
+  const body = JSON.stringify({
+    error: { code: status === 429 ? 'rate_limited' : 'tracker_unavailable', message: text },
+  });
+  const reason = { 429: 'Too Many Requests', 502: 'Bad Gateway', 503: 'Service Unavailable' }[status];
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\n` +
+      `retry-after: ${status === 429 ? 10 : 2}\r\ncache-control: no-store\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
 /** Same rule as the Worker's `secured`: a page of another origin gets the tracker's 403, not a socket. */
 function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
@@ -156,7 +221,17 @@ function sameOrigin(req: IncomingMessage): boolean {
 
 export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay> {
   const now = options.now ?? Date.now;
-  const link = trackerLink(options.upstreamPort, options.secret);
+  const trackerTimeoutMs = options.trackerTimeoutMs ?? TRACKER_TIMEOUT_MS;
+  const link = trackerLink(options.upstreamPort, options.secret, trackerTimeoutMs);
+  const maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
+  const perAddress =
+    options.perAddress === null ? null : new AddressBuckets(options.perAddress ?? PER_ADDRESS);
+  let inFlight = 0;
+  /**
+   * Admissions on their way, per device id: a kick that comes meanwhile marks them, and the answer (read
+   * from the catalog before the kick) then opens nothing.
+   */
+  const pending = new Map<string, Set<{ revoked: boolean }>>();
   const store = new MemoryStore();
   const sockets = new Map<string, WebSocket>();
   const conns = new WeakMap<WebSocket, Conn>();
@@ -180,7 +255,8 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
     return ws?.readyState === WebSocket.OPEN ? ws : null;
   };
   const closeWs = (ws: WebSocket, code: number, reason: string) => {
-    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
+    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)
+      ws.close(code, closeReason(reason));
   };
   const send = (ws: WebSocket, text: string): boolean => {
     if (ws.readyState !== WebSocket.OPEN) return false;
@@ -289,13 +365,40 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     const url = parseTarget(req.url);
     if (!url || url.pathname !== SIGNALING_PATH || !sameOrigin(req)) return false;
+    // before anything costs the tracker a question: one address, and everyone together, are bounded
+    if (perAddress && !perAddress.take(req.socket.remoteAddress ?? 'unknown', now())) {
+      refuseHttp(socket, 429, 'Too many signaling connections from this address. Wait a little.');
+      return true;
+    }
+    if (inFlight >= maxInFlight) {
+      refuseHttp(socket, 503, 'The tracker is busy admitting other devices. Try again in a moment.');
+      return true;
+    }
+    inFlight += 1;
+    const peer = url.searchParams.get('id') ?? '';
+    const mark = { revoked: false };
+    let marks = pending.get(peer);
+    if (!marks) {
+      marks = new Set();
+      pending.set(peer, marks);
+    }
+    marks.add(mark);
+    const settled = () => {
+      inFlight -= 1;
+      marks.delete(mark);
+      if (marks.size === 0 && pending.get(peer) === marks) pending.delete(peer);
+    };
     // rooms read with the admission are kept, unless a membership notice came in the meantime
-    const roomsVersion = hub.rooms.version(url.searchParams.get('id') ?? '');
-    ready
+    const roomsVersion = hub.rooms.version(peer);
+    // a tracker that is not up yet holds an upgrade for the same while as one that does not answer
+    within(ready, trackerTimeoutMs)
       .then(() => link.admit(admissionQuery(url.searchParams)))
       .then(
-        (admitted) => {
+        (answer) => {
+          settled();
           if (socket.destroyed) return;
+          // the device was kicked while the catalog's answer was on its way: that answer is void
+          const admitted = mark.revoked ? REVOKED_MEANWHILE : answer;
           if ('id' in admitted && admitted.rooms.length > 0)
             hub.rooms.set(admitted.id, admitted.rooms, roomsVersion);
           wss.handleUpgrade(req, socket, head, (ws) => {
@@ -320,8 +423,9 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
           });
         },
         (err) => {
+          settled();
           fail(err);
-          socket.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+          refuseHttp(socket, 502, 'The tracker is not answering.');
         },
       )
       // a throw above (or in the upgrade callback) would be an unhandled rejection: the end of Node
@@ -333,6 +437,9 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
   };
 
   const kick = (peer: string, reason: string) => {
+    for (const mark of pending.get(peer) ?? []) mark.revoked = true;
+    // what was known of its rooms came with the old credentials
+    hub.rooms.invalidate(peer);
     const ws = sockets.get(peer);
     if (!ws) return Promise.resolve();
     closeWs(ws, CLOSE.revoked, reason);
@@ -349,12 +456,32 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
         work.push(dropped(ws));
       }
     }
-    // presence the tracker could not take (it was restarting): tried again until it holds
+    // presence the tracker could not take (it was restarting): tried again until it holds, both ways
     for (const peer of store.publishedPeers()) if (!socketOf(peer)) work.push(syncPresence(peer));
+    for (const peer of sockets.keys()) if (socketOf(peer)) work.push(syncPresence(peer));
+    work.push(...[...sockets.keys()].filter((peer) => socketOf(peer)).map(recheckRooms));
     hub.prune(at);
+    perAddress?.prune(at);
     Promise.all(work).catch(fail);
-  }, SWEEP_MS);
+  }, options.sweepMs ?? SWEEP_MS);
   sweep.unref();
+
+  /**
+   * A device's rooms as the catalog has them now, against what this relay remembers: a membership notice
+   * that never arrived (the tracker could not reach the front) leaves a wrong answer for one sweep at most,
+   * and its contacts hear LEAVE as if it had.
+   */
+  async function recheckRooms(peer: string): Promise<void> {
+    const known = hub.rooms.get(peer);
+    if (!known) return;
+    const version = hub.rooms.version(peer);
+    const rooms = await link.rooms(peer);
+    if (hub.rooms.version(peer) !== version) return; // a notice came meanwhile: it did the work
+    // the same: trusted for another while (PeerRooms forgets rooms it has not heard of for ROOMS_TTL_MS)
+    if (rooms.length === known.size && rooms.every((r) => known.has(r)))
+      return hub.rooms.set(peer, rooms, version);
+    await hub.membershipChanged(peer);
+  }
 
   const expected = hashOf(options.secret);
   const notices: Server = createServer((req, res) => {
@@ -391,6 +518,11 @@ interface NoticeHandlers {
   kick(peer: string, reason: string): Promise<void>;
   membership(peer: string): Promise<void>;
 }
+
+const REVOKED_MEANWHILE = {
+  type: 'ERROR',
+  msg: 'This device was signed out while connecting (its secret changed, or it was forgotten). Get a fresh ticket.',
+} as const;
 
 /** A notice from the tracker: this run's secret (constant-time), a known notice, a valid body. */
 async function serveNotice(

@@ -125,6 +125,8 @@ export class PeerSocket extends DurableObject<Env> {
 
   /** RPC from the routes: the device was forgotten or changed its secret; its sockets close now. */
   async kick(peer: string, reason: string): Promise<void> {
+    // what was known of its rooms came with the old credentials
+    this.hub.rooms.invalidate(peer);
     const work: Promise<void>[] = [];
     for (const ws of this.allSockets(peer)) {
       closeQuietly(ws, CLOSE.revoked, reason);

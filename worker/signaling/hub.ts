@@ -65,7 +65,7 @@ export class SignalingHub<S> {
 
   constructor(ports: HubPorts<S>) {
     this.ports = ports;
-    this.rooms = new PeerRooms(ports.fetchRooms);
+    this.rooms = new PeerRooms(ports.fetchRooms, ports.now);
     this.outbox = new Outbox({
       deliver: (dst, src, kind, frames) => this.forward(dst, src, kind, frames),
       refused: (dst, src) => this.sendTo(src, [expireFrame(dst, src)]),

@@ -21,25 +21,41 @@ async function tellFront(env: Env, url: string, notice: FrontNotice, body: objec
   if (!res.ok) throw new Error(`front answered ${res.status}`);
 }
 
+/** Tries a notice a few times: one refused call (the front or the object restarting) is not the end. */
+const NOTICE_DELAYS_MS = [0, 200, 1_000];
+
+async function withRetries(what: string, peerId: string, send: () => Promise<void>): Promise<void> {
+  let last: unknown;
+  for (const delay of NOTICE_DELAYS_MS) {
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    try {
+      await send();
+      return;
+    } catch (err) {
+      last = err;
+    }
+  }
+  // the catalog is the truth, and the relay reads it again on its own: a LAN front re-reads the rooms of
+  // every connected device each sweep, and every hub forgets remembered rooms after ROOMS_TTL_MS
+  console.error(`signaling ${what} failed`, peerId, last);
+}
+
 /** A membership of the device changed: its hub reads its rooms again, and drops contacts it lost. */
 export async function membershipChanged(env: Env, peerId: string): Promise<void> {
-  try {
-    const front = lanRelay(env);
-    if (front) await tellFront(env, front, 'membership', { peer: peerId });
-    else await peerStub(env, peerId).membershipChanged(peerId);
-  } catch (err) {
-    // the catalog is the truth: the relay checks again, and a stale one only ever answers "no"
-    console.error('signaling membership update failed', peerId, err);
-  }
+  const front = lanRelay(env);
+  await withRetries('membership update', peerId, () =>
+    front
+      ? tellFront(env, front, 'membership', { peer: peerId })
+      : peerStub(env, peerId).membershipChanged(peerId),
+  );
 }
 
 /** The device's credentials changed or it was forgotten: its signaling sockets close now. */
 export async function kickDevice(env: Env, peerId: string, reason: string): Promise<void> {
-  try {
-    const front = lanRelay(env);
-    if (front) await tellFront(env, front, 'kick', { peer: peerId, reason });
-    else await peerStub(env, peerId).kick(peerId, reason);
-  } catch (err) {
-    console.error('signaling kick failed', peerId, CLOSE.revoked, err);
-  }
+  const front = lanRelay(env);
+  await withRetries(`kick (${CLOSE.revoked})`, peerId, () =>
+    front
+      ? tellFront(env, front, 'kick', { peer: peerId, reason })
+      : peerStub(env, peerId).kick(peerId, reason),
+  );
 }

@@ -94,11 +94,10 @@ export function decideFrame(
   const parsed = clientFrameSchema.safeParse(value);
   if (!parsed.success) {
     const where = parsed.error.issues[0]?.path.join('.') || 'frame';
-    // close reasons are capped at 123 bytes by the protocol
     return {
       kind: 'close',
       code: CLOSE.policy,
-      reason: `invalid ${String(type)} message (${where})`.slice(0, 120),
+      reason: closeReason(`invalid ${String(type)} message (${where})`),
     };
   }
   const frame = parsed.data;
@@ -137,3 +136,21 @@ export const leaveFrame = (gone: string, to: string) => frame({ type: 'LEAVE', s
 export const relayFrame = (d: Extract<Decision, { kind: 'relay' }>, src: string) =>
   frame({ type: d.type, src, dst: d.dst, payload: d.payload });
 export const refusalFrame = (type: RefusalType, msg: string) => frame({ type, payload: { msg } });
+
+/** Close reasons: at most 123 bytes of UTF-8 by the protocol (ws and workerd throw past it). */
+export const CLOSE_REASON_BYTES = 123;
+
+/** `text` cut to fit a close frame, never in the middle of a character. */
+export function closeReason(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= CLOSE_REASON_BYTES) return text;
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const n = new TextEncoder().encode(ch).length;
+    if (used + n > CLOSE_REASON_BYTES) break;
+    out += ch;
+    used += n;
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 // What each signaling socket carries (through hibernation, or in memory for a hub that stays awake), and
 // closing or sending without caring whether it still can.
 import { CLOSE, type RefusalType } from '../protocol/signaling.ts';
-import { refusalFrame } from './rules.ts';
+import { closeReason, refusalFrame } from './rules.ts';
 
 export interface SocketInfo {
   /** The device it speaks for (also its tag). */
@@ -30,7 +30,7 @@ export function info(ws: WebSocket): SocketInfo | null {
 
 export function closeQuietly(ws: WebSocket, code: number, reason: string) {
   try {
-    ws.close(code, reason);
+    ws.close(code, closeReason(reason));
   } catch {
     // already closed or closing
   }

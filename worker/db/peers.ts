@@ -64,16 +64,21 @@ export async function findPeerTakingTicket(
   id: string,
   ticketHash: string | null,
   now: number,
-): Promise<{ id: string; online_since: number | null; ticket_ok: number } | null> {
-  const [taken, peer] = await db.batch<{ id: string; online_since: number | null }>([
+): Promise<{ id: string; online_since: number | null; secret_hash: string; ticket_ok: number } | null> {
+  const [taken, peer] = await db.batch<{ id: string; online_since: number | null; secret_hash: string }>([
     db
       .prepare('DELETE FROM tickets WHERE hash = ?2 AND peer_id = ?1 AND expires_at > ?3 RETURNING peer_id')
       .bind(id, ticketHash, now),
-    db.prepare('SELECT id, online_since FROM peers WHERE id = ?1').bind(id),
+    db.prepare('SELECT id, online_since, secret_hash FROM peers WHERE id = ?1').bind(id),
   ]);
   const row = peer?.results?.[0];
   if (!row) return null;
-  return { id: row.id, online_since: row.online_since, ticket_ok: (taken?.results?.length ?? 0) > 0 ? 1 : 0 };
+  return {
+    id: row.id,
+    online_since: row.online_since,
+    secret_hash: row.secret_hash,
+    ticket_ok: (taken?.results?.length ?? 0) > 0 ? 1 : 0,
+  };
 }
 
 /** Presence of many devices and the rooms each is announced in, in one round trip (a LAN front's batch). */

@@ -10,6 +10,7 @@ import { randomId, randomSecret, sha256Hex } from '../lib/crypto.ts';
 import { readJson } from '../lib/http.ts';
 import { friendlyName } from '../lib/names.ts';
 import { clientAddress, enforceLimit } from '../lib/rateLimit.ts';
+import { keyTag } from '../lib/tickets.ts';
 import {
   type CreatePeerResponse,
   createPeerBody,
@@ -60,8 +61,9 @@ export async function rotateSecret(request: IRequest, env: Env, ctx: ExecutionCo
   const peer = await authenticate(request, env, ctx);
   await enforceLimit(env, env.WRITE_LIMIT, `write:${peer.id}`);
   const secret = randomSecret();
-  await replaceSecret(env.DB, peer.id, await sha256Hex(secret));
-  await kickDevice(env, peer.id, 'the device changed its secret');
+  const secretHash = await sha256Hex(secret);
+  await replaceSecret(env.DB, peer.id, secretHash);
+  await kickDevice(env, peer.id, 'the device changed its secret', keyTag(secretHash));
   const response: SecretResponse = { secret };
   return Response.json(response, { status: 201, headers: { 'cache-control': 'no-store' } });
 }
@@ -83,7 +85,7 @@ export async function forgetMe(request: IRequest, env: Env, ctx: ExecutionContex
   for (const roomId of await listRoomsOwnedBy(env.DB, peer.id)) await handOver(env.DB, roomId, peer.id, true);
   await deletePeer(env.DB, peer.id);
   for (const d of departures) await announceDeparture(env, d.roomId, peer.id, d.shares, false);
-  await kickDevice(env, peer.id, 'the tracker forgot this device');
+  await kickDevice(env, peer.id, 'the tracker forgot this device', '');
   // it is in no room now: whatever a relay remembers of its rooms and contacts goes too
   await membershipChanged(env, peer.id);
   return new Response(null, { status: 204 });

@@ -24,7 +24,7 @@ import { CLOSE, HEARTBEAT, SIGNALING_LIMITS } from '../protocol/signaling.ts';
 import { SignalingHub } from '../signaling/hub.ts';
 import { MemoryStore } from '../signaling/memoryStore.ts';
 import { Presence } from '../signaling/presence.ts';
-import { closeReason, isSilent, refusalFrame } from '../signaling/rules.ts';
+import { closeReason, isSilent, REVOKED_MEANWHILE, refusalFrame } from '../signaling/rules.ts';
 import { originForm } from './requestTarget.ts';
 
 /** Longest `key`, `id` or `token` passed on for admission (ids are 26 characters, tickets 43). */
@@ -398,7 +398,7 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
           settled();
           if (socket.destroyed) return;
           // the device was kicked while the catalog's answer was on its way: that answer is void
-          const admitted = mark.revoked ? REVOKED_MEANWHILE : answer;
+          const admitted = mark.revoked ? REVOKED : answer;
           if ('id' in admitted && admitted.rooms.length > 0)
             hub.rooms.set(admitted.id, admitted.rooms, roomsVersion);
           wss.handleUpgrade(req, socket, head, (ws) => {
@@ -519,10 +519,7 @@ interface NoticeHandlers {
   membership(peer: string): Promise<void>;
 }
 
-const REVOKED_MEANWHILE = {
-  type: 'ERROR',
-  msg: 'This device was signed out while connecting (its secret changed, or it was forgotten). Get a fresh ticket.',
-} as const;
+const REVOKED = { type: 'ERROR', msg: REVOKED_MEANWHILE } as const;
 
 /** A notice from the tracker: this run's secret (constant-time), a known notice, a valid body. */
 async function serveNotice(

@@ -14,12 +14,21 @@ import type { DeliveryKind } from './outbox.ts';
 import { Presence } from './presence.ts';
 import { writePresence } from './presenceWrite.ts';
 import { RoomCheck } from './roomCheck.ts';
-import { isSilent } from './rules.ts';
-import { closeQuietly, info, keepInfo, refuseUpgrade, type SocketInfo, sendQuietly } from './sockets.ts';
+import { isSilent, REVOKED_MEANWHILE } from './rules.ts';
+import {
+  closeQuietly,
+  info,
+  KEY_TAG_HEADER,
+  keepInfo,
+  refuseUpgrade,
+  type SocketInfo,
+  sendQuietly,
+} from './sockets.ts';
 
 /** How often the alarm looks for silent sockets while any is open. */
 const SWEEP_MS = 20_000;
 const OPEN = 1;
+const keyTagKey = (peer: string) => `key-tag:${peer}`;
 
 export class PeerSocket extends DurableObject<Env> {
   /** Overridable in tests (runInDurableObject) to move this object's clock. */
@@ -79,6 +88,11 @@ export class PeerSocket extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const peer = request.headers.get(PEER_HEADER);
     if (!peer) return new Response('missing peer id', { status: 400 });
+    // admitted with credentials that a kick since replaced (the kick came between admission and here)
+    const current = await this.ctx.storage.get<string>(keyTagKey(peer));
+    if (current !== undefined && current !== request.headers.get(KEY_TAG_HEADER)) {
+      return refuseUpgrade('ERROR', REVOKED_MEANWHILE);
+    }
     if (!this.hub.mayConnect(peer)) {
       return refuseUpgrade('ERROR', 'This device opened too many signaling connections. Wait a minute.');
     }
@@ -124,7 +138,9 @@ export class PeerSocket extends DurableObject<Env> {
   }
 
   /** RPC from the routes: the device was forgotten or changed its secret; its sockets close now. */
-  async kick(peer: string, reason: string): Promise<void> {
+  async kick(peer: string, reason: string, keyTag = ''): Promise<void> {
+    // an admission made with the old credentials that reaches this object later opens nothing
+    await this.ctx.storage.put(keyTagKey(peer), keyTag);
     // what was known of its rooms came with the old credentials
     this.hub.rooms.invalidate(peer);
     const work: Promise<void>[] = [];

@@ -5,12 +5,12 @@ import type { IRequest } from 'itty-router';
 import { findPeerTakingTicket } from '../db/peers.ts';
 import type { Env } from '../env.ts';
 import { ApiError, errorJson, toErrorResponse } from '../lib/errors.ts';
-import { ticketHash } from '../lib/tickets.ts';
+import { keyTag, ticketHash } from '../lib/tickets.ts';
 import { ID_PATTERN } from '../protocol/ids.ts';
-import type { AdmitResult } from '../protocol/relayLink.ts';
+import type { AdmitResult, Refusal } from '../protocol/relayLink.ts';
 import { PEERJS_KEY } from '../protocol/signaling.ts';
 import { PEER_HEADER, peerStub } from '../stubs.ts';
-import { refuseUpgrade as refuse } from './sockets.ts';
+import { KEY_TAG_HEADER, refuseUpgrade as refuse } from './sockets.ts';
 
 const REGISTER = 'Register with POST /api/peers and connect with the peerId it returns.';
 
@@ -18,7 +18,10 @@ const REGISTER = 'Register with POST /api/peers and connect with the peerId it r
  * The checks of a signaling upgrade, for the Worker's own upgrade (a deployed tracker) and for the LAN
  * front's relay (through the internal endpoint, internal.ts): the device it may open, or why not.
  */
-export async function admitSignaling(env: Env, query: URLSearchParams): Promise<AdmitResult> {
+export async function admitSignaling(
+  env: Env,
+  query: URLSearchParams,
+): Promise<(AdmitResult & { id: string; keyTag: string }) | Refusal> {
   const key = query.get('key') ?? '';
   const id = query.get('id') ?? '';
   const token = query.get('token') ?? '';
@@ -33,7 +36,7 @@ export async function admitSignaling(env: Env, query: URLSearchParams): Promise<
   // one D1 round trip: the id, its presence, and whether the ticket is its own and unexpired (used up)
   const peer = await findPeerTakingTicket(env.DB, id, await ticketHash(token), Date.now());
   if (!peer) return { type: 'ERROR', msg: `Unknown peer id. ${REGISTER}` };
-  if (peer.ticket_ok) return { id };
+  if (peer.ticket_ok) return { id, keyTag: keyTag(peer.secret_hash) };
   // a missing, expired or someone else's ticket never takes an id over
   if (peer.online_since !== null) {
     return {
@@ -53,7 +56,7 @@ export async function connectSignaling(request: IRequest, env: Env): Promise<Res
   const admitted = await admitSignaling(env, new URL(request.url).searchParams);
   if (!('id' in admitted)) return refuse(admitted.type, admitted.msg);
   return peerStub(env, admitted.id).fetch('https://peer-socket/connect', {
-    headers: { upgrade: 'websocket', [PEER_HEADER]: admitted.id },
+    headers: { upgrade: 'websocket', [PEER_HEADER]: admitted.id, [KEY_TAG_HEADER]: admitted.keyTag },
   });
 }
 

@@ -50,12 +50,15 @@ export async function membershipChanged(env: Env, peerId: string): Promise<void>
   );
 }
 
-/** The device's credentials changed or it was forgotten: its signaling sockets close now. */
-export async function kickDevice(env: Env, peerId: string, reason: string): Promise<void> {
+/**
+ * The device's credentials changed (`keyTag`: the new ones) or it was forgotten (''): its signaling
+ * sockets close now, and an admission made with the old ones opens nothing.
+ */
+export async function kickDevice(env: Env, peerId: string, reason: string, keyTag: string): Promise<void> {
   const front = lanRelay(env);
   await withRetries(`kick (${CLOSE.revoked})`, peerId, () =>
     front
       ? tellFront(env, front, 'kick', { peer: peerId, reason })
-      : peerStub(env, peerId).kick(peerId, reason),
+      : peerStub(env, peerId).kick(peerId, reason, keyTag),
   );
 }

@@ -154,3 +154,7 @@ export function closeReason(text: string): string {
   }
   return out;
 }
+
+/** What a socket admitted with credentials that a kick replaced meanwhile hears (then it closes). */
+export const REVOKED_MEANWHILE =
+  'This device was signed out while connecting (its secret changed, or it was forgotten). Get a fresh ticket.';

@@ -3,6 +3,9 @@
 import { CLOSE, type RefusalType } from '../protocol/signaling.ts';
 import { closeReason, refusalFrame } from './rules.ts';
 
+/** The credentials an upgrade was admitted with (lib/tickets.ts `keyTag`), from the Worker to the hub. */
+export const KEY_TAG_HEADER = 'x-meshdrop-key-tag';
+
 export interface SocketInfo {
   /** The device it speaks for (also its tag). */
   peer: string;

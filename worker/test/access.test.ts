@@ -1,6 +1,10 @@
 // Who gets in (issue 10, item 3): joining needs the room link's invite, the owner removes members and
 // changes the link, a device changes its secret, and the tracker forgets a device.
 import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../lib/crypto.ts';
+import { keyTag } from '../lib/tickets.ts';
+import { KEY_TAG_HEADER } from '../signaling/sockets.ts';
+import { PEER_HEADER } from '../stubs.ts';
 import { call, file, inviteOf, join, newPeer, newRoom, setInvite } from './helpers.ts';
 import {
   connect,
@@ -8,6 +12,7 @@ import {
   openLive,
   roomOf,
   signalingPath,
+  stubOf,
   TestSocket,
   ticketFor,
 } from './signalingHelpers.ts';
@@ -77,6 +82,29 @@ describe('the owner removes a member', () => {
 });
 
 describe("a device's own credentials", () => {
+  it('opens nothing for an admission made before a secret change that reaches the hub after the kick', async () => {
+    const a = await newTestPeer();
+    const stub = stubOf(a.peerId);
+    // what the Worker forwards once it has admitted (connect.ts): the id and the credentials it checked
+    const upgrade = (tag: string) =>
+      stub.fetch('https://peer-socket/connect', {
+        headers: { upgrade: 'websocket', [PEER_HEADER]: a.peerId, [KEY_TAG_HEADER]: tag },
+      });
+    const before = keyTag(await sha256Hex(a.secret));
+    // the secret changes between the Worker's admission and its call to the hub
+    const rotated = await call('POST', '/api/peers/me/secret', { secret: a.secret });
+    expect(rotated.status).toBe(201);
+    const late = new TestSocket((await upgrade(before)).webSocket!);
+    expect(await late.next()).toMatchObject({
+      type: 'ERROR',
+      payload: { msg: expect.stringMatching(/signed out/) },
+    });
+    expect((await late.closedWithin()).code).toBe(1008);
+    const fresh = new TestSocket((await upgrade(keyTag(await sha256Hex(rotated.json.secret)))).webSocket!);
+    expect(await fresh.next()).toEqual({ type: 'OPEN' });
+    fresh.close();
+  });
+
   it('changes its secret: the old one and every ticket stop working, its sockets close', async () => {
     const a = await newTestPeer();
     const socket = await connect(a);

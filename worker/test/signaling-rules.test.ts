@@ -1,6 +1,7 @@
 // The relay's pure rules and the ordered outbox, with plain values and a fake clock.
 import { describe, expect, it } from 'vitest';
 import { Outbox } from '../signaling/outbox.ts';
+import { PeerRooms, ROOMS_TTL_MS } from '../signaling/peerRooms.ts';
 import { decideFrame, expiredSenders, isSilent, TokenBucket } from '../signaling/rules.ts';
 
 const SELF = 'a'.repeat(26);
@@ -190,5 +191,29 @@ describe('Outbox', () => {
     }
     expect(refused).toEqual(['z']);
     expect(delivered).toEqual(['2']);
+  });
+});
+
+describe('PeerRooms', () => {
+  it('trusts remembered rooms for ROOMS_TTL_MS, then reads them again (a lost notice is not forever)', async () => {
+    let now = 0;
+    const catalog = new Map([
+      [SELF, ['r1']],
+      [OTHER, ['r1']],
+    ]);
+    const rooms = new PeerRooms(
+      async (peer) => catalog.get(peer) ?? [],
+      () => now,
+    );
+    await rooms.load(SELF);
+    await rooms.load(OTHER);
+    expect(rooms.check(SELF, OTHER)).toBe(true);
+    // OTHER left the room; the notice never came
+    catalog.set(OTHER, []);
+    now = ROOMS_TTL_MS;
+    expect(rooms.check(SELF, OTHER)).toBe(true);
+    now = ROOMS_TTL_MS + 1;
+    expect(rooms.check(SELF, OTHER)).toBeUndefined();
+    expect((await rooms.load(OTHER)).rooms.size).toBe(0);
   });
 });

@@ -1,8 +1,11 @@
 // This device's signaling connection in Node: the app's own SignalingClient (reconnects with fresh
 // tickets on the same Peer, so transfers outlive a tracker restart), given peerjs as Node loads it and the
-// tracker's address. Incoming data connections are handed to `onConnection`, on every Peer it makes.
+// tracker's address. Incoming data connections are handed to `onConnection`, on every Peer it makes,
+// through the app's InboundGuard, as in the page.
 import type { DataConnection, Peer } from 'peerjs';
 import { type SignalingClient as Client, SignalingClient } from '../../../pwa/src/net/signaling.ts';
+import { type Clock, systemClock } from '../../../pwa/src/transfer/clock.ts';
+import { type GuardedPeer, InboundGuard } from '../../../pwa/src/transfer/inbound.ts';
 import { CliError } from '../errors.ts';
 import { loadPeerJs, setIceServers } from './webrtc.ts';
 
@@ -39,12 +42,14 @@ export function connectSignaling(options: NodeSignalingOptions): NodeSignaling {
     createPeer: (id, peerOptions) => new PeerJsPeer(id, peerOptions),
     server: { host: url.hostname, port: Number(url.port) || (secure ? 443 : 80), secure },
   });
-  const attached = new WeakSet<Peer>();
+  let guarded: Peer | null = null;
+  let detach = () => {};
   const attach = () => {
     const peer = client.peer.get();
-    if (!peer || attached.has(peer)) return;
-    attached.add(peer);
-    peer.on('connection', options.onConnection);
+    if (!peer || peer === guarded) return;
+    detach();
+    guarded = peer;
+    detach = guardInbound(peer, options.onConnection);
   };
   client.peer.subscribe(attach);
   const ready = new Promise<void>((resolve, reject) => {
@@ -59,5 +64,28 @@ export function connectSignaling(options: NodeSignalingOptions): NodeSignaling {
     client.status.subscribe(look);
   });
   client.start();
-  return { client, peer: () => client.peer.get(), ready, stop: () => client.stop() };
+  return {
+    client,
+    peer: () => client.peer.get(),
+    ready,
+    stop: () => {
+      client.stop();
+      detach();
+    },
+  };
+}
+
+/**
+ * Hands `peer`'s inbound data connections to `onConnection`, keeping only what a MeshDrop peer opens: a
+ * hostile room member's unknown labels, media calls, other serializations, more than a few connections
+ * from one device or in total, and connections that never open are closed, and frames peerjs keeps for
+ * connection ids it does not know are swept (pwa/src/transfer/inbound.ts). Returns the detach.
+ */
+export function guardInbound(
+  peer: Peer,
+  onConnection: (conn: DataConnection) => void,
+  clock: Clock = systemClock,
+): () => void {
+  const guard = new InboundGuard(clock, (conn) => onConnection(conn as unknown as DataConnection));
+  return guard.attach(peer as unknown as GuardedPeer);
 }

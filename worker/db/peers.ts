@@ -116,3 +116,19 @@ export async function setPresenceListRooms(
   ]);
   return (rooms?.results ?? []).map((r) => r.room_id);
 }
+
+/** The rooms of many devices in one query (a LAN front's batch, up to 200), in the order asked. */
+export async function listRoomsOfPeers(db: D1Database, peers: string[]): Promise<string[][]> {
+  if (peers.length === 0) return [];
+  const { results } = await db
+    .prepare('SELECT peer_id, room_id FROM members WHERE peer_id IN (SELECT value FROM json_each(?1))')
+    .bind(JSON.stringify(peers))
+    .all<{ peer_id: string; room_id: string }>();
+  const byPeer = new Map<string, string[]>();
+  for (const { peer_id, room_id } of results) {
+    const rooms = byPeer.get(peer_id);
+    if (rooms) rooms.push(room_id);
+    else byPeer.set(peer_id, [room_id]);
+  }
+  return peers.map((peer) => byPeer.get(peer) ?? []);
+}

@@ -3,7 +3,7 @@
 // (LAN_RELAY_SECRET, passed by `npm start`); otherwise, and always on a deployed tracker, 404 as if
 // nothing were here.
 import type { IRequest } from 'itty-router';
-import { clearPresence } from '../db/peers.ts';
+import { clearPresence, listRoomsOfPeers } from '../db/peers.ts';
 import { listRoomsOfPeer, shareARoom } from '../db/rooms.ts';
 import type { Env } from '../env.ts';
 import { notFound } from '../lib/errors.ts';
@@ -67,7 +67,13 @@ async function answer(env: Env, request: Request, action: RelayAction): Promise<
     }
     case 'rooms': {
       const { items } = await readJson(request, relayRequests.rooms);
-      return { rooms: await Promise.all(items.map((i) => listRoomsOfPeer(env.DB, i.peer))) };
+      // one query for the batch: the front re-reads every connected device's rooms each sweep
+      return {
+        rooms: await listRoomsOfPeers(
+          env.DB,
+          items.map((i) => i.peer),
+        ),
+      };
     }
     case 'share': {
       const { a, b } = await readJson(request, relayRequests.share);

@@ -117,6 +117,16 @@ export async function setPresenceListRooms(
   return (rooms?.results ?? []).map((r) => r.room_id);
 }
 
+/** The secret hashes of many devices (absent: forgotten), in one query. */
+export async function secretHashesOf(db: D1Database, peers: string[]): Promise<Map<string, string>> {
+  if (peers.length === 0) return new Map();
+  const { results } = await db
+    .prepare('SELECT id, secret_hash FROM peers WHERE id IN (SELECT value FROM json_each(?1))')
+    .bind(JSON.stringify(peers))
+    .all<{ id: string; secret_hash: string }>();
+  return new Map(results.map((r) => [r.id, r.secret_hash]));
+}
+
 /** The rooms of many devices in one query (a LAN front's batch, up to 200), in the order asked. */
 export async function listRoomsOfPeers(db: D1Database, peers: string[]): Promise<string[][]> {
   if (peers.length === 0) return [];

@@ -23,6 +23,8 @@ export const relayRequests = {
   /** The front starts with no socket: every device offline (presence left over from its last run). */
   reset: z.object({}),
   rooms: z.object({ items: z.array(z.object({ peer: peerId })).max(RELAY_MAX_BATCH) }),
+  /** Connected devices as the catalog has them now (the front's sweep): credentials and rooms. */
+  check: z.object({ items: z.array(z.object({ peer: peerId })).max(RELAY_MAX_BATCH) }),
   share: z.object({ a: peerId, b: peerId }),
 } as const;
 export type RelayAction = keyof typeof relayRequests;
@@ -34,8 +36,13 @@ export interface Refusal {
 }
 export type AdmitResult = { id: string } | Refusal;
 export interface RelayAnswers {
-  /** An admitted device comes with its rooms, so its first frame needs no question. */
-  admit: { results: (Refusal | { id: string; rooms: string[] })[] };
+  /**
+   * An admitted device comes with its rooms, so its first frame needs no question, and the tag of the
+   * credentials it was admitted with (worker/lib/tickets.ts `keyTag`).
+   */
+  admit: { results: (Refusal | { id: string; rooms: string[]; keyTag: string })[] };
+  /** Per device: null once it is forgotten. */
+  check: { devices: ({ keyTag: string; rooms: string[] } | null)[] };
   presence: { rooms: string[][] };
   reset: { ok: true };
   rooms: { rooms: string[][] };

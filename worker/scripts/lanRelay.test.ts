@@ -27,6 +27,9 @@ interface Tracker {
   presence: Map<string, number | null>;
   /** tickets that open each id */
   tickets: Map<string, string>;
+  /** each device's credentials (tag), 'k0' unless set; a device missing from `forgotten` exists */
+  keyTags: Map<string, string>;
+  forgotten: Set<string>;
   secretsSeen: string[];
   /** Times the relay cleared leftover presence. */
   resets: number;
@@ -50,6 +53,8 @@ async function stubTracker(): Promise<Tracker> {
     rooms: new Map(),
     presence: new Map(),
     tickets: new Map(),
+    keyTags: new Map(),
+    forgotten: new Set(),
     secretsSeen: [],
     resets: 0,
     admitGate: null,
@@ -78,7 +83,8 @@ async function stubTracker(): Promise<Tracker> {
         results: body.items.map(({ query }: { query: string }) => {
           const q = new URLSearchParams(query);
           const peer = q.get('id') ?? '';
-          if (t.tickets.get(peer) === q.get('token')) return { id: peer, rooms: t.rooms.get(peer) ?? [] };
+          if (t.tickets.get(peer) === q.get('token'))
+            return { id: peer, rooms: t.rooms.get(peer) ?? [], keyTag: t.keyTags.get(peer) ?? 'k0' };
           return { type: 'ERROR', msg: 'bad ticket' };
         }),
       });
@@ -97,6 +103,15 @@ async function stubTracker(): Promise<Tracker> {
     }
     if (action === 'rooms') {
       return json({ rooms: body.items.map(({ peer }: { peer: string }) => t.rooms.get(peer) ?? []) });
+    }
+    if (action === 'check') {
+      return json({
+        devices: body.items.map(({ peer }: { peer: string }) =>
+          t.forgotten.has(peer)
+            ? null
+            : { keyTag: t.keyTags.get(peer) ?? 'k0', rooms: t.rooms.get(peer) ?? [] },
+        ),
+      });
     }
     if (action === 'share') {
       const a = t.rooms.get(body.a) ?? [];
@@ -459,6 +474,17 @@ describe('the LAN relay when the tracker’s word is late, lost or slow', () => 
     expect(await a.next(3000)).toEqual({ type: 'LEAVE', src: id(2), dst: id(1) });
     a.send(candidate(id(2), 2));
     expect(await a.next()).toEqual({ type: 'EXPIRE', src: id(2), dst: id(1) });
+  });
+
+  it('closes, by the next sweep, a device whose kick never arrived: secret changed or forgotten (finding 5)', async () => {
+    const { a, b, t } = await pair('r1', { sweepMs: 200 });
+    a.send(candidate(id(2), 1));
+    await b.next();
+    // a's secret changed and b was forgotten; neither notice reached the front
+    t.keyTags.set(id(1), 'k1');
+    t.forgotten.add(id(2));
+    expect(await a.closed).toEqual({ code: 4002, reason: 'the device changed its secret' });
+    expect(await b.closed).toEqual({ code: 4002, reason: 'the tracker forgot this device' });
   });
 
   it('writes "online" again when the tracker failed to take it (finding 14)', async () => {

@@ -54,6 +54,8 @@ const HEARTBEAT_ANSWER_MS = 1_000;
 
 interface Conn {
   peer: string;
+  /** The credentials it was admitted with (a tag of the secret's hash, from the tracker). */
+  keyTag: string;
   since: number;
   heard: number;
   /** When its last HEARTBEAT was answered. */
@@ -140,11 +142,15 @@ function trackerLink(upstreamPort: number, secret: string, timeoutMs: number) {
   const rooms = new Batcher<string, string[]>(
     async (peers) => (await call('rooms', { items: peers.map((peer) => ({ peer })) })).rooms,
   );
+  const check = new Batcher<string, RelayAnswers['check']['devices'][number]>(
+    async (peers) => (await call('check', { items: peers.map((peer) => ({ peer })) })).devices,
+  );
   return {
     admit: (query: string) => admit.call(query),
     presence: (peer: string, since: number | null) => presence.call({ peer, since }),
     reset: () => call('reset', {}),
     rooms: (peer: string) => rooms.call(peer),
+    check: (peer: string) => check.call(peer),
     share: async (a: string, b: string) => (await call('share', { a, b })).ok,
   };
 }
@@ -320,9 +326,9 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
     return hub.dropped(conn.peer);
   };
 
-  const accept = (ws: WebSocket, peer: string) => {
+  const accept = (ws: WebSocket, peer: string, keyTag: string) => {
     const at = now();
-    const conn: Conn = { peer, since: at, heard: at, answered: Number.NEGATIVE_INFINITY };
+    const conn: Conn = { peer, keyTag, since: at, heard: at, answered: Number.NEGATIVE_INFINITY };
     conns.set(ws, conn);
     const previous = socketOf(peer);
     sockets.set(peer, ws);
@@ -415,7 +421,7 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
               if (refusal) {
                 ws.send(refusalFrame(refusal.type, refusal.msg));
                 ws.close(CLOSE.refused, refusal.type.toLowerCase());
-              } else if ('id' in admitted) accept(ws, admitted.id);
+              } else if ('id' in admitted) accept(ws, admitted.id, admitted.keyTag);
             } catch (err) {
               fail(err);
               ws.terminate();
@@ -459,7 +465,7 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
     // presence the tracker could not take (it was restarting): tried again until it holds, both ways
     for (const peer of store.publishedPeers()) if (!socketOf(peer)) work.push(syncPresence(peer));
     for (const peer of sockets.keys()) if (socketOf(peer)) work.push(syncPresence(peer));
-    work.push(...[...sockets.keys()].filter((peer) => socketOf(peer)).map(recheckRooms));
+    work.push(...[...sockets.keys()].filter((peer) => socketOf(peer)).map(recheck));
     hub.prune(at);
     perAddress?.prune(at);
     Promise.all(work).catch(fail);
@@ -467,20 +473,29 @@ export async function startLanRelay(options: LanRelayOptions): Promise<LanRelay>
   sweep.unref();
 
   /**
-   * A device's rooms as the catalog has them now, against what this relay remembers: a membership notice
-   * that never arrived (the tracker could not reach the front) leaves a wrong answer for one sweep at most,
-   * and its contacts hear LEAVE as if it had.
+   * A connected device as the catalog has it now, against what this relay holds: a kick or a membership
+   * notice that never arrived (the tracker could not reach the front) is made good by the next sweep. A
+   * device whose credentials changed, or that was forgotten, is kicked; one whose rooms changed is
+   * handled as on the notice (its contacts hear LEAVE).
    */
-  async function recheckRooms(peer: string): Promise<void> {
-    const known = hub.rooms.get(peer);
-    if (!known) return;
+  async function recheck(peer: string): Promise<void> {
+    const ws = socketOf(peer);
+    const admittedWith = ws ? conns.get(ws)?.keyTag : undefined;
+    if (!ws || admittedWith === undefined) return;
     const version = hub.rooms.version(peer);
-    const rooms = await link.rooms(peer);
+    const now = await link.check(peer);
+    if (socketOf(peer) !== ws) return; // replaced or gone meanwhile: its successor is checked next time
+    if (now === null || now.keyTag !== admittedWith) {
+      return kick(peer, now === null ? 'the tracker forgot this device' : 'the device changed its secret');
+    }
+    const known = hub.rooms.get(peer);
     if (hub.rooms.version(peer) !== version) return; // a notice came meanwhile: it did the work
-    // the same: trusted for another while (PeerRooms forgets rooms it has not heard of for ROOMS_TTL_MS)
-    if (rooms.length === known.size && rooms.every((r) => known.has(r)))
-      return hub.rooms.set(peer, rooms, version);
-    await hub.membershipChanged(peer);
+    if (known && known.size === now.rooms.length && now.rooms.every((r) => known.has(r))) {
+      // the same: trusted for another while (PeerRooms forgets rooms it has not heard of for ROOMS_TTL_MS)
+      return hub.rooms.set(peer, now.rooms, version);
+    }
+    if (known) await hub.membershipChanged(peer);
+    else hub.rooms.set(peer, now.rooms, version);
   }
 
   const expected = hashOf(options.secret);

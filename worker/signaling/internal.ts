@@ -3,11 +3,12 @@
 // (LAN_RELAY_SECRET, passed by `npm start`); otherwise, and always on a deployed tracker, 404 as if
 // nothing were here.
 import type { IRequest } from 'itty-router';
-import { clearPresence, listRoomsOfPeers } from '../db/peers.ts';
+import { clearPresence, listRoomsOfPeers, secretHashesOf } from '../db/peers.ts';
 import { listRoomsOfPeer, shareARoom } from '../db/rooms.ts';
 import type { Env } from '../env.ts';
 import { notFound } from '../lib/errors.ts';
 import { readJson } from '../lib/http.ts';
+import { keyTag } from '../lib/tickets.ts';
 import {
   RELAY_SECRET_HEADER,
   type RelayAction,
@@ -51,7 +52,11 @@ async function answer(env: Env, request: Request, action: RelayAction): Promise<
         items.map(async (i) => {
           const admitted = await admitSignaling(env, new URLSearchParams(i.query));
           if (!('id' in admitted)) return admitted;
-          return { id: admitted.id, rooms: await listRoomsOfPeer(env.DB, admitted.id) };
+          return {
+            id: admitted.id,
+            rooms: await listRoomsOfPeer(env.DB, admitted.id),
+            keyTag: admitted.keyTag,
+          };
         }),
       );
       return { results };
@@ -73,6 +78,20 @@ async function answer(env: Env, request: Request, action: RelayAction): Promise<
           env.DB,
           items.map((i) => i.peer),
         ),
+      };
+    }
+    case 'check': {
+      const { items } = await readJson(request, relayRequests.check);
+      const peers = items.map((i) => i.peer);
+      const [hashes, rooms] = await Promise.all([
+        secretHashesOf(env.DB, peers),
+        listRoomsOfPeers(env.DB, peers),
+      ]);
+      return {
+        devices: peers.map((peer, i) => {
+          const hash = hashes.get(peer);
+          return hash === undefined ? null : { keyTag: keyTag(hash), rooms: rooms[i] ?? [] };
+        }),
       };
     }
     case 'share': {

@@ -4,6 +4,8 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../env.ts';
 import worker from '../index.ts';
+import { sha256Hex } from '../lib/crypto.ts';
+import { keyTag } from '../lib/tickets.ts';
 import { RELAY_API_PREFIX, RELAY_SECRET_HEADER } from '../protocol/relayLink.ts';
 import { call, join, newPeer, newRoom } from './helpers.ts';
 
@@ -59,7 +61,11 @@ describe('internal relay endpoint', () => {
       SECRET,
     );
     expect(res.status).toBe(200);
-    expect(res.json.results[0]).toEqual({ id: a.peerId, rooms: [] });
+    expect(res.json.results[0]).toEqual({
+      id: a.peerId,
+      rooms: [],
+      keyTag: keyTag(await sha256Hex(a.secret)),
+    });
     expect(res.json.results[1]).toMatchObject({ type: 'ERROR' });
     expect(res.json.results[2]).toMatchObject({ type: 'INVALID-KEY' });
   });
@@ -96,6 +102,21 @@ describe('internal relay endpoint', () => {
       (await internal('rooms', { items: [{ peer: b.peerId }, { peer: c.peerId }] }, SECRET)).json,
     ).toEqual({
       rooms: [[roomId], []],
+    });
+    expect(
+      (
+        await internal(
+          'check',
+          { items: [{ peer: b.peerId }, { peer: c.peerId }, { peer: 'z'.repeat(26) }] },
+          SECRET,
+        )
+      ).json,
+    ).toEqual({
+      devices: [
+        { keyTag: keyTag(await sha256Hex(b.secret)), rooms: [roomId] },
+        { keyTag: keyTag(await sha256Hex(c.secret)), rooms: [] },
+        null,
+      ],
     });
     expect((await internal('share', { a: a.peerId, b: b.peerId }, SECRET)).json).toEqual({ ok: true });
     expect((await internal('share', { a: a.peerId, b: c.peerId }, SECRET)).json).toEqual({ ok: false });

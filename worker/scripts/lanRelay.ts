@@ -65,7 +65,7 @@ interface Conn {
 export interface LanRelayOptions {
   /** The `wrangler dev` behind the front, on 127.0.0.1. */
   upstreamPort: number;
-  /** This run's secret, shared with the tracker through `--var LAN_RELAY_SECRET`. */
+  /** This run's secret, shared with the tracker through a 0600 env file (start.ts). */
   secret: string;
   now?: () => number;
   /** How often silent sockets, presence and remembered rooms are checked (tests shorten it). */

@@ -3,8 +3,8 @@
 // object is filled in before the first test runs.
 import { afterAll, beforeAll } from 'vitest';
 import type { Device, FirefoxDevice, Lan } from '../lan/index.ts';
-import { createLan } from '../lan/index.ts';
-import { createRoom, ensureBuilt } from '../pwa/support.ts';
+import { createRoom } from '../pwa/support.ts';
+import { journeyLan } from '../transfer/journeyLan.ts';
 import { FixtureSet } from '../transfer/support.ts';
 import { joinRoom } from './support.ts';
 import { type Ui, uiOf } from './ui.ts';
@@ -36,19 +36,17 @@ export function chromiumAndFirefox(o: { secure: boolean; foxOpens: string | null
       return link;
     },
   } as ChromiumAndFirefox;
-  beforeAll(async () => {
-    ensureBuilt();
-    env.lan = await createLan();
-    await env.lan.startTracker({ secure: o.secure });
-    [env.alice, env.fox] = await Promise.all([
-      env.lan.startDevice('alice'),
-      env.lan.startFirefox('fox', { path: o.foxOpens }),
-    ]);
+  const journey = journeyLan({
+    secure: o.secure,
+    devices: { alice: {}, fox: { browser: 'firefox', path: o.foxOpens } },
+  });
+  beforeAll(() => {
+    env.lan = journey.lan;
+    ({ alice: env.alice, fox: env.fox } = journey.devices);
     env.a = uiOf(env.alice);
     env.f = uiOf(env.fox);
   });
-  afterAll(async () => {
-    await env.lan?.close();
+  afterAll(() => {
     for (const s of sets) s.remove();
   });
   return env;

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliRun, Device, Lan } from '../lan/index.ts';
 import { checkPrerequisites, createLan, NodePeer } from '../lan/index.ts';
-import { createRoom, ensureBuilt } from '../pwa/support.ts';
+import { ensureBuilt } from '../pwa/build.ts';
+import { addFolder, createRoom } from '../pwa/support.ts';
 import {
   clickDownload,
   contentIdOf,
@@ -24,7 +25,6 @@ import {
   MiB,
   saveAndHash,
   sha256,
-  shareFolder,
   shareLoose,
   waitDownloaded,
 } from '../transfer/support.ts';
@@ -132,7 +132,7 @@ describe.skipIf(skip)('the command-line peer with the app', () => {
     ];
     const link = await newRoom();
     await shareLoose(alice.page, loose);
-    await shareFolder(alice.page, set.folderDir);
+    await addFolder(alice.page, set.folderDir);
     for (const fx of set.all) await fileRowOf(alice.page, fx).waitFor({ timeout: 30_000 });
 
     const out = join(srv.dir, 'j2');

@@ -3,10 +3,17 @@
 // if pwa/dist was rebuilt under the run. Called in a describe body: its hooks run before the journey's
 // own, so the devices are up when the journey's first beforeAll starts.
 import { afterAll, beforeAll } from 'vitest';
-import type { Device, DeviceOptions, FirefoxDevice, FirefoxDeviceOptions, Lan } from '../lan/index.ts';
+import type {
+  Device,
+  DeviceOptions,
+  FirefoxDevice,
+  FirefoxDeviceOptions,
+  Lan,
+  TrackerOptions,
+} from '../lan/index.ts';
 import { createLan } from '../lan/index.ts';
-import { ensureBuilt } from '../pwa/support.ts';
-import { distBuiltAt, FixtureSet, warnIfRebuilt } from './support.ts';
+import { distBuiltAt, ensureBuilt, warnIfRebuilt } from '../pwa/build.ts';
+import { FixtureSet } from './fixtures.ts';
 
 /**
  * One device of the journey, started by its name. `secure` picks the storage the app uses there: the
@@ -26,18 +33,19 @@ export interface JourneyLan<S extends Record<string, DeviceSpec> = Record<never,
   readonly set: FixtureSet;
 }
 
-export function journeyLan<const S extends Record<string, DeviceSpec> = Record<never, DeviceSpec>>(opts: {
-  secure: boolean;
-  devices?: S;
-}): JourneyLan<S> {
+/** `tracker`: how the tracker runs (secure origin or plain http, lobby ...); `devices`: who is on the LAN. */
+export function journeyLan<const S extends Record<string, DeviceSpec> = Record<never, DeviceSpec>>({
+  devices,
+  ...tracker
+}: TrackerOptions & { secure: boolean; devices?: S }): JourneyLan<S> {
   const env = { set: new FixtureSet(), devices: {} } as JourneyLan<S>;
   let builtAt = 0;
   beforeAll(async () => {
     ensureBuilt();
     builtAt = distBuiltAt();
     env.lan = await createLan();
-    await env.lan.startTracker({ secure: opts.secure });
-    const specs = Object.entries(opts.devices ?? {}) as [string, DeviceSpec][];
+    await env.lan.startTracker(tracker);
+    const specs = Object.entries(devices ?? {}) as [string, DeviceSpec][];
     const started = await Promise.all(
       specs.map(([name, { browser, ...o }]) =>
         browser === 'firefox' ? env.lan.startFirefox(name, o) : env.lan.startDevice(name, o),

@@ -9,10 +9,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, Lan } from '../lan/index.ts';
 import { checkPrerequisites, createLan } from '../lan/index.ts';
-import { createRoom, ensureBuilt, waitConnected } from '../pwa/support.ts';
+import { distBuiltAt, ensureBuilt, warnIfRebuilt } from '../pwa/build.ts';
+import { addFolder, createRoom, waitConnected } from '../pwa/support.ts';
 import {
   clickDownload,
-  distBuiltAt,
   downloadRowOf,
   elapsed,
   engineItem,
@@ -27,12 +27,10 @@ import {
   pageNow,
   recordTransitions,
   saveAndHash,
-  shareFolder,
   shareLoose,
   startHeapSampler,
   transitions,
   waitDownloaded,
-  warnIfRebuilt,
 } from './support.ts';
 
 const skip = checkPrerequisites();
@@ -113,7 +111,7 @@ describe.skipIf(skip)('downloading between devices (secure origin, OPFS)', () =>
       set.loose.filter((f) => f !== big),
     );
     await shareLoose(alice.page, [big]);
-    await shareFolder(alice.page, set.folderDir);
+    await addFolder(alice.page, set.folderDir);
     for (const fx of set.all) await fileRowOf(bob.page, fx).waitFor({ timeout: 30_000 });
     await expect(fileRowOf(bob.page, small[5]!).locator('.file-path').textContent()).resolves.toBe(
       'Fötos 文件夹/sub dir/',

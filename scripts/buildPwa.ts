@@ -1,6 +1,7 @@
-// How the PWA is built, said once: the production build (what `npm start` and the deploy serve) or, with
-// `testHooks`, the test build the browser journeys need (hooks on `window`). start and deploy spawn the
-// descriptor as one of their children; tests and benchmarks run it to the end with buildPwa().
+// How the PWA is built, said once: the production build (what `npm start`, `npm run build` and the deploy
+// serve) or, with `testHooks`, the test build the browser journeys need (hooks on `window`). start and
+// deploy spawn the descriptor as one of their children; `npm run build`, tests and benchmarks run it to
+// the end with buildPwa().
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,12 +37,19 @@ export function pwaBuild(
   };
 }
 
-/** Runs pwaBuild(…) to the end; vite's errors go to stderr, and a failed build throws. */
-export function buildPwa(root: string, outDir: string | null, options: { testHooks?: boolean } = {}): void {
-  const build = pwaBuild({ root, outDir, ...options });
+/** Runs pwaBuild(…) to the end; vite's errors go to stderr (its report too with `verbose`); failing throws. */
+export function buildPwa(
+  root: string,
+  outDir: string | null,
+  options: { testHooks?: boolean; verbose?: boolean } = {},
+): void {
+  const build = pwaBuild({ root, outDir, testHooks: options.testHooks });
   execFileSync(build.cmd[0], [build.cmd[1], ...build.args], {
     cwd: root,
     env: { ...process.env, ...build.env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', options.verbose ? 'inherit' : 'ignore', 'inherit'],
   });
 }
+
+// `npm run build`: the production build into pwa/dist
+if (process.argv[1] === fileURLToPath(import.meta.url)) buildPwa(REPO, null, { verbose: true });

@@ -15,9 +15,6 @@ export const fileRowSel = (fx: Fixture): string => `li.file-row[data-content-id=
 export const downloadRowSel = (fx: Fixture): string =>
   `section[aria-label="Downloads"] li[data-download="${fx.contentId}"]`;
 
-/** Seconds since `t0`, for the journeys' time lines. */
-export const since = (t0: number): string => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-
 /** What the page says, in one line (for failure messages and text checks). */
 export function textOf(ui: Ui, selector = 'body'): Promise<string> {
   return ui.evaluate(

@@ -6,11 +6,11 @@
 //      downloader after the original sharer has gone
 // One LAN and tracker for all four (starting them is most of the cost); each journey uses its own room
 // and its own files. Journey 3 kills the sharer, so it runs last.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device, Lan } from '../lan/index.ts';
-import { checkPrerequisites, createLan } from '../lan/index.ts';
-import { distBuiltAt, ensureBuilt, warnIfRebuilt } from '../pwa/build.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Device } from '../lan/index.ts';
+import { checkPrerequisites } from '../lan/index.ts';
 import { addFolder, createRoom, waitConnected } from '../pwa/support.ts';
+import { journeyLan } from './journeyLan.ts';
 import {
   clickDownload,
   downloadRowOf,
@@ -19,7 +19,6 @@ import {
   engineStats,
   expectStillDone,
   type Fixture,
-  FixtureSet,
   fileRowOf,
   heapWords,
   libraryRowOf,
@@ -37,22 +36,18 @@ const skip = checkPrerequisites();
 const BIG = 20 * MiB + 4321;
 
 describe.skipIf(skip)('downloading between devices (secure origin, OPFS)', () => {
-  let lan: Lan;
+  const env = journeyLan({ secure: true, devices: { alice: {}, bob: { path: null } } });
+  const newFixtures = (folderName?: string) => env.fixtures(folderName);
   let alice: Device;
   let bob: Device;
-  let builtAt = 0;
   let carol: Device | undefined;
-  const fixtures: FixtureSet[] = [];
-
-  const newFixtures = (folderName?: string) => {
-    const set = new FixtureSet(folderName);
-    fixtures.push(set);
-    return set;
-  };
+  beforeAll(() => {
+    ({ alice, bob } = env.devices);
+  });
 
   /** The third browser only when a journey needs it (at most three at once). */
   const startCarol = async (): Promise<Device> => {
-    carol ??= await lan.startDevice('carol');
+    carol ??= await env.lan.startDevice('carol');
     return carol;
   };
 
@@ -76,20 +71,6 @@ describe.skipIf(skip)('downloading between devices (secure origin, OPFS)', () =>
       suggestedFilename: fx.name,
     });
   };
-
-  beforeAll(async () => {
-    ensureBuilt();
-    builtAt = distBuiltAt();
-    lan = await createLan();
-    await lan.startTracker({ secure: true });
-    [alice, bob] = await Promise.all([lan.startDevice('alice'), lan.startDevice('bob', { path: null })]);
-  });
-
-  afterAll(async () => {
-    warnIfRebuilt(builtAt);
-    await lan?.close();
-    for (const f of fixtures) f.remove();
-  });
 
   it('1. edge sizes, non-ASCII names and a folder arrive byte for byte', { timeout: 90_000 }, async () => {
     const t0 = Date.now();

@@ -3,20 +3,22 @@ import { expect } from 'vitest';
 import type { LanDevice } from '../lan/index.ts';
 import { elapsed, type Fixture, type FixtureSet, MiB } from '../transfer/support.ts';
 import {
-  clickDownload,
-  downloadAllExact,
   engineView,
-  expectSavedExact,
   markPage,
   servedChunks,
-  shareFiles,
-  shareFolder,
   stillSamePage,
   stopWatchingChunks,
+  watchServedChunks,
+} from './pageProbe.ts';
+import {
+  clickDownload,
+  downloadAllExact,
+  expectSavedExact,
+  shareFiles,
+  shareFolder,
   waitConnected,
   waitDownloaded,
   waitListed,
-  watchServedChunks,
 } from './support.ts';
 import { attr, type Ui, uiOf } from './ui.ts';
 

@@ -21,27 +21,29 @@ import { elapsed, type Fixture, MiB } from '../transfer/support.ts';
 import { cliExchange } from './cliJourney.ts';
 import { crossJourney, resumeAfterReload } from './journeys.ts';
 import { expectNoWebRtcRoom, startWithoutWebRtc } from './noWebRtc.ts';
+import {
+  engineView,
+  markPage,
+  opfsEntries,
+  servedChunks,
+  serviceWorkerState,
+  stillSamePage,
+  stopWatchingChunks,
+  watchServedChunks,
+} from './pageProbe.ts';
 import { chromiumAndFirefox } from './setup.ts';
 import {
   clickButtonText,
   clickDownload,
   consoleTail,
-  engineView,
   expectSavedExact,
   fileRowSel,
-  markPage,
-  opfsEntries,
-  servedChunks,
-  serviceWorkerState,
   shareFiles,
-  stillSamePage,
-  stopWatchingChunks,
   textOf,
   waitConnected,
   waitDownloaded,
   waitForText,
   waitListed,
-  watchServedChunks,
 } from './support.ts';
 
 const skip = checkPrerequisites({ firefox: true });

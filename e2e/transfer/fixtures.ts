@@ -74,14 +74,19 @@ export interface FixtureSpec {
  * so `looseFiles` go to the "Add files" input and `folderDir` to the "Add a folder" input.
  */
 export class FixtureSet {
-  readonly root: string;
   readonly folderName: string;
   readonly loose: Fixture[] = [];
   readonly inFolder: Fixture[] = [];
+  private dir: string | null = null;
 
   constructor(folderName = 'Shared folder') {
-    this.root = mkdtempSync(join(tmpdir(), 'meshdrop-transfer-'));
     this.folderName = folderName;
+  }
+
+  /** Made on first use: a suite that is skipped (its afterAll never runs) leaves no folder behind. */
+  get root(): string {
+    this.dir ??= mkdtempSync(join(tmpdir(), 'meshdrop-transfer-'));
+    return this.dir;
   }
 
   get folderDir(): string {
@@ -112,6 +117,6 @@ export class FixtureSet {
   }
 
   remove(): void {
-    rmSync(this.root, { recursive: true, force: true });
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }

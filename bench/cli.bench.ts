@@ -9,7 +9,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPrerequisites, createLan, type Device, type Lan, NodePeer } from '../e2e/lan/index.ts';
-import { createRoom, ensureBuilt } from '../e2e/pwa/support.ts';
+import { ensureBuilt } from '../e2e/pwa/build.ts';
+import { createRoom } from '../e2e/pwa/support.ts';
 import {
   clickDownload,
   FixtureSet,

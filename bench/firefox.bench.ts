@@ -14,7 +14,8 @@ import { joinRoom } from '../e2e/browsers/support.ts';
 import { type Ui, uiOf } from '../e2e/browsers/ui.ts';
 import type { Device, FirefoxDevice, Lan } from '../e2e/lan/index.ts';
 import { checkPrerequisites, createLan } from '../e2e/lan/index.ts';
-import { createRoom, ensureBuilt } from '../e2e/pwa/support.ts';
+import { ensureBuilt } from '../e2e/pwa/build.ts';
+import { createRoom } from '../e2e/pwa/support.ts';
 import { FixtureSet, MiB } from '../e2e/transfer/support.ts';
 
 const skip = checkPrerequisites({ firefox: true });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, Lan } from '../e2e/lan/index.ts';
 import { checkPrerequisites, createLan, serverArgs } from '../e2e/lan/index.ts';
-import { REPO } from '../e2e/pwa/support.ts';
+import { REPO } from '../e2e/pwa/build.ts';
 import { buildPwa } from '../scripts/buildPwa.ts';
 import { type Chunk, chunksOf, firstLoadOf } from '../scripts/bundleSizes.ts';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, Lan } from '../e2e/lan/index.ts';
 import { checkPrerequisites, createLan } from '../e2e/lan/index.ts';
 import { measureHashing } from '../e2e/pwa/bench.ts';
-import { ensureBuilt } from '../e2e/pwa/support.ts';
+import { ensureBuilt } from '../e2e/pwa/build.ts';
 
 const skip = checkPrerequisites();
 const MB = 200;

@@ -14,13 +14,13 @@
 // Every round uses its own file (a downloaded file is kept in the library and never fetched again).
 // Env: SPREAD_SIZE (MiB, default 32), SPREAD_RATE (tc rate, default 40mbit), SPREAD_ROUNDS (default 3).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device, Lan } from '../e2e/lan/index.ts';
-import { checkPrerequisites, createLan } from '../e2e/lan/index.ts';
-import { createRoom, ensureBuilt, waitConnected } from '../e2e/pwa/support.ts';
+import type { Device } from '../e2e/lan/index.ts';
+import { checkPrerequisites } from '../e2e/lan/index.ts';
+import { createRoom, waitConnected } from '../e2e/pwa/support.ts';
+import { journeyLan } from '../e2e/transfer/journeyLan.ts';
 import {
   clickDownload,
   type Fixture,
-  FixtureSet,
   fileRowOf,
   MiB,
   pageNow,
@@ -70,34 +70,25 @@ async function setNoPartials(devices: Device[], off: boolean) {
 }
 
 describe.skipIf(skip)('spreading while it moves (issue 11)', () => {
-  let lan: Lan;
+  const env = journeyLan({ secure: true, devices: { alice: {}, bob: {}, carol: {} } });
+  const fixtures = env.set;
   let alice: Device;
   let bob: Device;
   let carol: Device;
-  const fixtures = new FixtureSet();
   let n = 0;
   const lines: string[] = [];
 
   beforeAll(async () => {
-    ensureBuilt();
-    lan = await createLan();
-    await lan.startTracker({ secure: true });
-    [alice, bob, carol] = await Promise.all([
-      lan.startDevice('alice'),
-      lan.startDevice('bob'),
-      lan.startDevice('carol'),
-    ]);
+    ({ alice, bob, carol } = env.devices);
     await alice.goto('/');
     const link = await createRoom(alice.page);
     for (const d of [bob, carol]) {
       await d.page.goto(link);
       await waitConnected(d.page);
     }
-  }, 180_000);
+  });
 
-  afterAll(async () => {
-    await lan?.close();
-    fixtures.remove();
+  afterAll(() => {
     console.log(['', '== spread bench (medians) ==', ...lines].join('\n'));
   });
 

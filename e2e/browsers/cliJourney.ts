@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { expectSameFile, getResults } from '../cli/support.ts';
 import { NodePeer } from '../lan/index.ts';
-import { MiB } from '../transfer/support.ts';
+import { elapsed, MiB } from '../transfer/support.ts';
 import type { ChromiumAndFirefox } from './setup.ts';
-import { downloadAllExact, shareFiles, since, waitListed } from './support.ts';
+import { downloadAllExact, shareFiles, waitListed } from './support.ts';
 
 /**
  * Firefox (`env.f`) and a new node peer in a fresh room: edge sizes, a non-ASCII name in a sub-folder and
@@ -63,7 +63,7 @@ export async function cliExchange(env: ChromiumAndFirefox, label: string): Promi
         .sort(),
     ).toEqual(offered.map((f) => f.contentId).sort());
     for (const fx of offered) await expectSameFile(join(out, fx.name), fx);
-    console.log(`[time] terminal ⇄ ${ui.device.kind} (${label}): ${since(t0)}`);
+    console.log(`[time] terminal ⇄ ${ui.device.kind} (${label}): ${elapsed(t0)}`);
   } finally {
     await peer.close();
   }

@@ -1,23 +1,24 @@
 // Journeys that run the same way whichever browser shares and whichever downloads, on either origin.
 import { expect } from 'vitest';
 import type { LanDevice } from '../lan/index.ts';
-import { type Fixture, type FixtureSet, MiB } from '../transfer/support.ts';
+import { elapsed, type Fixture, type FixtureSet, MiB } from '../transfer/support.ts';
+import {
+  engineView,
+  markPage,
+  servedChunks,
+  stillSamePage,
+  stopWatchingChunks,
+  watchServedChunks,
+} from './pageProbe.ts';
 import {
   clickDownload,
   downloadAllExact,
-  engineView,
   expectSavedExact,
-  markPage,
-  servedChunks,
   shareFiles,
   shareFolder,
-  since,
-  stillSamePage,
-  stopWatchingChunks,
   waitConnected,
   waitDownloaded,
   waitListed,
-  watchServedChunks,
 } from './support.ts';
 import { attr, type Ui, uiOf } from './ui.ts';
 
@@ -74,7 +75,7 @@ export async function crossJourney(o: {
       `from the click to "done", ${(big.size / 1e6 / seconds).toFixed(1)} MB/s`,
   );
   await expectSavedExact(to, big);
-  console.log(`[time] ${arrow(from, to)} (${o.label}): ${since(t0)}`);
+  console.log(`[time] ${arrow(from, to)} (${o.label}): ${elapsed(t0)}`);
 }
 
 /**
@@ -113,7 +114,7 @@ export async function resumeAfterReload(o: {
     const chunks = Math.ceil(fx.size / MiB);
     console.log(
       `[resume] ${receiver.kind} reloaded at ${((bytes / fx.size) * 100).toFixed(0)} %: the source sent ` +
-        `${seen.served} chunks for ${chunks}, ${seen.again} of them twice (${since(t0)})`,
+        `${seen.served} chunks for ${chunks}, ${seen.again} of them twice (${elapsed(t0)})`,
     );
     // what was in flight at the reload (the 8 MiB request window) may come again, nothing stored may
     if (o.resumes) expect(seen.again).toBeLessThanOrEqual(10);

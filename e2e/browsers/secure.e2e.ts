@@ -17,32 +17,33 @@
 import { describe, expect, it } from 'vitest';
 import { checkPrerequisites } from '../lan/index.ts';
 import { decodeQr } from '../pwa/qr.ts';
-import { type Fixture, MiB } from '../transfer/support.ts';
+import { elapsed, type Fixture, MiB } from '../transfer/support.ts';
 import { cliExchange } from './cliJourney.ts';
 import { crossJourney, resumeAfterReload } from './journeys.ts';
 import { expectNoWebRtcRoom, startWithoutWebRtc } from './noWebRtc.ts';
+import {
+  engineView,
+  markPage,
+  opfsEntries,
+  servedChunks,
+  serviceWorkerState,
+  stillSamePage,
+  stopWatchingChunks,
+  watchServedChunks,
+} from './pageProbe.ts';
 import { chromiumAndFirefox } from './setup.ts';
 import {
   clickButtonText,
   clickDownload,
   consoleTail,
-  engineView,
   expectSavedExact,
   fileRowSel,
-  markPage,
-  opfsEntries,
-  servedChunks,
-  serviceWorkerState,
   shareFiles,
-  since,
-  stillSamePage,
-  stopWatchingChunks,
   textOf,
   waitConnected,
   waitDownloaded,
   waitForText,
   waitListed,
-  watchServedChunks,
 } from './support.ts';
 
 const skip = checkPrerequisites({ firefox: true });
@@ -124,7 +125,7 @@ describe.skipIf(skip)('Firefox and Chromium on a secure origin', () => {
     } finally {
       await stopWatchingChunks(env.a);
     }
-    console.log(`[time] journey 4: ${since(t0)}`);
+    console.log(`[time] journey 4: ${elapsed(t0)}`);
   });
 
   it('5. a download finishes after the Firefox receiver reloads in the middle of it', {
@@ -174,7 +175,7 @@ describe.skipIf(skip)('Firefox and Chromium on a secure origin', () => {
       await env.fox.restore();
     }
     await waitConnected(env.f);
-    console.log(`[time] journey 7: ${since(t0)}`);
+    console.log(`[time] journey 7: ${elapsed(t0)}`);
   });
 
   it('8. without WebRTC: browse, who is online, rename, invite, and one sentence instead of Share/Download', {

@@ -1,11 +1,11 @@
 // The setup both browser-mix suites share, registered as the suite's beforeAll/afterAll: the built app,
 // a LAN whose tracker is a secure origin or plain http, Alice on Chromium and Fox on Firefox. The returned
 // object is filled in before the first test runs.
-import { afterAll, beforeAll } from 'vitest';
+import { beforeAll } from 'vitest';
 import type { Device, FirefoxDevice, Lan } from '../lan/index.ts';
-import { createLan } from '../lan/index.ts';
-import { createRoom, ensureBuilt } from '../pwa/support.ts';
-import { FixtureSet } from '../transfer/support.ts';
+import { createRoom } from '../pwa/support.ts';
+import { journeyLan } from '../transfer/journeyLan.ts';
+import type { FixtureSet } from '../transfer/support.ts';
 import { joinRoom } from './support.ts';
 import { type Ui, uiOf } from './ui.ts';
 
@@ -22,13 +22,12 @@ export interface ChromiumAndFirefox {
 }
 
 export function chromiumAndFirefox(o: { secure: boolean; foxOpens: string | null }): ChromiumAndFirefox {
-  const sets: FixtureSet[] = [];
+  const journey = journeyLan({
+    secure: o.secure,
+    devices: { alice: {}, fox: { kind: 'firefox', path: o.foxOpens } },
+  });
   const env = {
-    fixtures(folder?: string) {
-      const set = new FixtureSet(folder);
-      sets.push(set);
-      return set;
-    },
+    fixtures: (folder?: string) => journey.fixtures(folder),
     async openRoom() {
       await env.alice.goto('/');
       const link = await createRoom(env.alice.page);
@@ -36,20 +35,11 @@ export function chromiumAndFirefox(o: { secure: boolean; foxOpens: string | null
       return link;
     },
   } as ChromiumAndFirefox;
-  beforeAll(async () => {
-    ensureBuilt();
-    env.lan = await createLan();
-    await env.lan.startTracker({ secure: o.secure });
-    [env.alice, env.fox] = await Promise.all([
-      env.lan.startDevice('alice'),
-      env.lan.startFirefox('fox', { path: o.foxOpens }),
-    ]);
+  beforeAll(() => {
+    env.lan = journey.lan;
+    ({ alice: env.alice, fox: env.fox } = journey.devices);
     env.a = uiOf(env.alice);
     env.f = uiOf(env.fox);
-  });
-  afterAll(async () => {
-    await env.lan?.close();
-    for (const s of sets) s.remove();
   });
   return env;
 }

@@ -10,21 +10,20 @@
 // One LAN, tracker and browser for all; journey 5 restarts the tracker, so it runs last.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliRun, Device, Lan } from '../lan/index.ts';
-import { checkPrerequisites, createLan, NodePeer } from '../lan/index.ts';
-import { createRoom, ensureBuilt } from '../pwa/support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CliRun, Device } from '../lan/index.ts';
+import { checkPrerequisites, NodePeer } from '../lan/index.ts';
+import { addFolder, createRoom } from '../pwa/support.ts';
+import { journeyLan } from '../transfer/journeyLan.ts';
 import {
   clickDownload,
   contentIdOf,
   downloadRowOf,
   elapsed,
-  FixtureSet,
   fileRowOf,
   MiB,
   saveAndHash,
   sha256,
-  shareFolder,
   shareLoose,
   waitDownloaded,
 } from '../transfer/support.ts';
@@ -42,27 +41,12 @@ import {
 const skip = checkPrerequisites();
 
 describe.skipIf(skip)('the command-line peer with the app', () => {
-  let lan: Lan;
+  const env = journeyLan({ secure: true, devices: { alice: {}, srv: { kind: 'cli' } } });
+  const newFixtures = (folder?: string) => env.fixtures(folder);
   let alice: Device;
   let srv: NodePeer;
-  const fixtures: FixtureSet[] = [];
-  const newFixtures = (folder?: string) => {
-    const set = new FixtureSet(folder);
-    fixtures.push(set);
-    return set;
-  };
-
-  beforeAll(async () => {
-    ensureBuilt();
-    lan = await createLan();
-    await lan.startTracker({ secure: true });
-    [alice, srv] = await Promise.all([lan.startDevice('alice'), NodePeer.start(lan, 'srv')]);
-  });
-
-  afterAll(async () => {
-    await srv?.close();
-    await lan?.close();
-    for (const f of fixtures) f.remove();
+  beforeAll(() => {
+    ({ alice, srv } = env.devices);
   });
 
   /** A fresh room made in the app; the CLI joins it by its link. */
@@ -132,7 +116,7 @@ describe.skipIf(skip)('the command-line peer with the app', () => {
     ];
     const link = await newRoom();
     await shareLoose(alice.page, loose);
-    await shareFolder(alice.page, set.folderDir);
+    await addFolder(alice.page, set.folderDir);
     for (const fx of set.all) await fileRowOf(alice.page, fx).waitFor({ timeout: 30_000 });
 
     const out = join(srv.dir, 'j2');
@@ -259,7 +243,7 @@ describe.skipIf(skip)('the command-line peer with the app', () => {
     timeout: 150_000,
   }, async () => {
     const t0 = Date.now();
-    const nas = await NodePeer.start(lan, 'nas');
+    const nas = await NodePeer.start(env.lan, 'nas');
     try {
       const link = await newRoom();
       await nas.exec(['join', link, '--name', 'nas']);
@@ -279,7 +263,7 @@ describe.skipIf(skip)('the command-line peer with the app', () => {
       await expectSameFile(join(out, 'later ✓.bin'), { sha256: sha256(later), size: later.length });
 
       // the tracker restarts; the sharing device comes back online by itself and serves again
-      await lan.restartTracker();
+      await env.lan.restartTracker();
       const deadline = Date.now() + 60_000;
       let listing = '';
       while (Date.now() < deadline) {

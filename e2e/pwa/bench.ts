@@ -1,7 +1,7 @@
 // Hashing speed in a real Chromium, through the very worker bundle the app ships: a generated file of
 // `mb` megabytes, hashed once (content id + chunk hashes), timed inside the worker.
 import type { Page } from 'playwright-core';
-import { hashWorkerPath } from './support.ts';
+import { hashWorkerPath } from './build.ts';
 
 export async function measureHashing(
   page: Page,

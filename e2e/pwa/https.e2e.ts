@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, Lan } from '../lan/index.ts';
 import { checkPrerequisites, createLan } from '../lan/index.ts';
-import { ensureBuilt } from './support.ts';
+import { ensureBuilt } from './build.ts';
 
 const skip = checkPrerequisites();
 

@@ -1,38 +1,20 @@
 // Journey 4: the invite panel's QR code decodes to the room link, and that link brings a third device
 // into the room: it sees the files, and the others see it arrive. Renaming a device shows everywhere.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device, Lan } from '../lan/index.ts';
-import { checkPrerequisites, createLan } from '../lan/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Device } from '../lan/index.ts';
+import { checkPrerequisites } from '../lan/index.ts';
+import { journeyLan } from '../transfer/journeyLan.ts';
 import { readQr } from './qr.ts';
-import {
-  addFiles,
-  createRoom,
-  ensureBuilt,
-  fileRow,
-  LOOSE_FILES,
-  waitConnected,
-  waitFileCount,
-} from './support.ts';
+import { addFiles, createRoom, fileRow, LOOSE_FILES, waitConnected, waitFileCount } from './support.ts';
 
 const skip = checkPrerequisites();
 
 describe.skipIf(skip)('inviting with the QR code', () => {
-  let lan: Lan;
+  const env = journeyLan({ secure: true, devices: { laptop: {}, tablet: { path: null } } });
   let laptop: Device;
   let tablet: Device;
-
-  beforeAll(async () => {
-    ensureBuilt();
-    lan = await createLan();
-    await lan.startTracker({ secure: true });
-    [laptop, tablet] = await Promise.all([
-      lan.startDevice('laptop'),
-      lan.startDevice('tablet', { path: null }),
-    ]);
-  });
-
-  afterAll(async () => {
-    await lan?.close();
+  beforeAll(() => {
+    ({ laptop, tablet } = env.devices);
   });
 
   it('the QR code brings a third device in', async () => {
@@ -55,7 +37,7 @@ describe.skipIf(skip)('inviting with the QR code', () => {
     // the invite travels in the link's fragment
     const { pathname, hash } = new URL(decoded!);
     expect(hash).toMatch(/^#[A-Za-z0-9_-]{43}$/);
-    const phone = await lan.startDevice('phone', { path: `${pathname}${hash}` });
+    const phone = await env.lan.startDevice('phone', { path: `${pathname}${hash}` });
     await waitConnected(phone.page);
     await waitFileCount(phone.page, 1);
     await expect(fileRow(phone.page, 'hello.txt').textContent()).resolves.toMatch(/from Laptop of Ana/);

@@ -2,50 +2,46 @@
 // with no link exchanged. A shares; B and C see A's files and download them (exact bytes), and both
 // ends say the bytes go straight to the other device on this network. A leaves the lobby: it lands on
 // the home screen and stays there after a reload, while the others keep sharing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device, Lan } from '../lan/index.ts';
-import { checkPrerequisites, createLan } from '../lan/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Device } from '../lan/index.ts';
+import { checkPrerequisites } from '../lan/index.ts';
+import { journeyLan } from '../transfer/journeyLan.ts';
 import {
   clickDownload,
   downloadRowOf,
   type Fixture,
-  FixtureSet,
   fileRowOf,
   MiB,
   saveAndHash,
   shareLoose,
   waitDownloaded,
 } from '../transfer/support.ts';
-import { ensureBuilt, waitConnected } from './support.ts';
+import { waitConnected } from './support.ts';
 
 const skip = checkPrerequisites();
 
 describe.skipIf(skip)('the LAN lobby', () => {
-  let lan: Lan;
+  const env = journeyLan({
+    secure: true,
+    lobby: true,
+    devices: { A: { path: '/' }, B: { path: '/' }, C: { path: '/' } },
+  });
+  const { set } = env;
   let a: Device;
   let b: Device;
   let c: Device;
-  const set = new FixtureSet();
   let photo: Fixture;
   let notes: Fixture;
 
-  beforeAll(async () => {
-    ensureBuilt();
+  beforeAll(() => {
+    ({ A: a, B: b, C: c } = env.devices);
     photo = set.add({ name: 'lobby photo.jpg', size: 4 * MiB + 17 });
     notes = set.add({ name: 'notes – lobby.txt', size: 2000 });
-    lan = await createLan();
-    await lan.startTracker({ secure: true, lobby: true });
-    [a, b, c] = await Promise.all(['A', 'B', 'C'].map((name) => lan.startDevice(name, { path: '/' })));
-  });
-
-  afterAll(async () => {
-    await lan?.close();
-    set.remove();
   });
 
   it('lands every device that opens the bare address in the lobby', async () => {
     for (const d of [a, b, c]) {
-      await d.page.waitForURL(`${lan.trackerSecureOrigin}/lobby`, { timeout: 20_000 });
+      await d.page.waitForURL(`${env.lan.trackerSecureOrigin}/lobby`, { timeout: 20_000 });
       await waitConnected(d.page);
       await d.page.getByRole('heading', { name: 'The lobby' }).waitFor();
     }
@@ -86,7 +82,7 @@ describe.skipIf(skip)('the LAN lobby', () => {
 
   it('lets A leave the lobby, and remembers it on that device', async () => {
     await a.page.getByRole('button', { name: 'Leave the lobby' }).click();
-    await a.page.waitForURL(`${lan.trackerSecureOrigin}/`);
+    await a.page.waitForURL(`${env.lan.trackerSecureOrigin}/`);
     await a.page.getByRole('button', { name: 'Create a room' }).waitFor();
     await a.page.reload();
     await a.page.getByText('You left the lobby on this device.').waitFor({ timeout: 20_000 });

@@ -4,18 +4,11 @@
 // it can no longer read after the reload, listing them to be picked again). Files handed over by the OS
 // share sheet land in a room of the user's choice.
 import type { ConsoleMessage } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device, Lan } from '../lan/index.ts';
-import { checkPrerequisites, createLan } from '../lan/index.ts';
-import {
-  addFiles,
-  createRoom,
-  ensureBuilt,
-  fileRow,
-  LOOSE_FILES,
-  waitConnected,
-  waitFileCount,
-} from './support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Device } from '../lan/index.ts';
+import { checkPrerequisites } from '../lan/index.ts';
+import { journeyLan } from '../transfer/journeyLan.ts';
+import { addFiles, createRoom, fileRow, LOOSE_FILES, waitConnected, waitFileCount } from './support.ts';
 
 const skip = checkPrerequisites();
 
@@ -38,18 +31,10 @@ interface Manifest {
 }
 
 describe.skipIf(skip)('installable and offline (secure origin)', () => {
-  let lan: Lan;
+  const env = journeyLan({ secure: true, devices: { phone: {} } });
   let phone: Device;
-
-  beforeAll(async () => {
-    ensureBuilt();
-    lan = await createLan();
-    await lan.startTracker({ secure: true });
-    phone = await lan.startDevice('phone');
-  });
-
-  afterAll(async () => {
-    await lan?.close();
+  beforeAll(() => {
+    phone = env.devices.phone;
   });
 
   it('has a complete manifest whose icons load', async () => {

@@ -6,7 +6,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Device, Lan } from '../lan/index.ts';
 import { checkPrerequisites, createLan } from '../lan/index.ts';
-import { addFiles, createRoom, ensureBuilt, REPO, waitConnected, waitFileCount } from './support.ts';
+import { ensureBuilt, REPO } from './build.ts';
+import { addFiles, createRoom, waitConnected, waitFileCount } from './support.ts';
 
 const skip =
   checkPrerequisites() ||

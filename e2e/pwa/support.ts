@@ -1,50 +1,12 @@
-// Shared steps of the PWA journeys: a fresh build when the sources changed, and the few UI actions
-// every journey repeats. Locators go by role and visible text, as a person would find things.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+// The steps every PWA journey repeats, as a person does them: open a room, wait for the live socket,
+// add files or a folder, find a file's row; and the usual two-device setup. Locators go by role and
+// visible text, as a person would find things.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
-import { buildPwa } from '../../scripts/buildPwa.ts';
 import type { Device, Lan } from '../lan/index.ts';
-import { createLan } from '../lan/index.ts';
-
-export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const DIST = join(REPO, 'pwa/dist');
-
-function newestMtime(path: string): number {
-  const s = statSync(path);
-  if (!s.isDirectory()) return s.mtimeMs;
-  let newest = 0;
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
-  return newest;
-}
-
-/** Marks pwa/dist as a test build: `npm start` or `npm run build` replace it with one without the hooks. */
-const TEST_BUILD_MARK = join(DIST, '.test-build');
-
-/**
- * The tracker serves pwa/dist as it is (--no-build): rebuild it when any PWA source is newer, or when the
- * build there is not a test build (the journeys reach the engine through hooks only test builds have).
- */
-export function ensureBuilt(): void {
-  const built =
-    existsSync(join(DIST, 'sw.js')) && existsSync(TEST_BUILD_MARK) ? statSync(TEST_BUILD_MARK).mtimeMs : 0;
-  const sources = ['pwa/src', 'pwa/public', 'pwa/index.html', 'pwa/vite.config.ts', 'worker/protocol'].map(
-    (p) => newestMtime(join(REPO, p)),
-  );
-  if (built > Math.max(...sources)) return;
-  buildPwa(REPO, null, { testHooks: true });
-  writeFileSync(TEST_BUILD_MARK, 'built with MESHDROP_TEST_BUILD=1 (test hooks on window)\n');
-}
-
-/** The built hash worker's URL path, for measuring hashing speed with exactly what the app runs. */
-export function hashWorkerPath(): string {
-  const name = readdirSync(join(DIST, 'assets')).find((f) => /^hash\.worker-.*\.js$/.test(f));
-  if (!name) throw new Error('no hash worker in pwa/dist/assets');
-  return `/assets/${name}`;
-}
+import { journeyLan } from '../transfer/journeyLan.ts';
 
 export async function createRoom(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Create a room' }).click();
@@ -81,7 +43,8 @@ export const LOOSE_FILES: TestFile[] = [
   { name: 'naïve café.md', mimeType: 'text/markdown', buffer: Buffer.alloc(1_500_000, 7) },
 ];
 
-export async function addFiles(page: Page, files: TestFile[]): Promise<void> {
+/** Files through the "Add files" input: in memory, or paths on disk (Chromium reads those lazily). */
+export async function addFiles(page: Page, files: TestFile[] | string[]): Promise<void> {
   await page.getByText('Add files', { exact: true }).locator('input[type=file]').setInputFiles(files);
 }
 
@@ -119,23 +82,20 @@ export interface TwoDevices {
 }
 
 /**
- * The usual journey setup, registered as the suite's beforeAll/afterAll: the built app, a fresh LAN with
- * the tracker (secure origin or plain http), alice on the home page and bob on a blank tab. The returned
- * object is filled in before the first test runs.
+ * The usual journey setup (journeyLan's hooks): the built app, a fresh LAN with the tracker (secure origin
+ * or plain http), alice on the home page and bob on a blank tab. Read the fields once the tests run.
  */
 export function twoDevices(options: { secure: boolean }): TwoDevices {
-  const ctx = {} as TwoDevices;
-  beforeAll(async () => {
-    ensureBuilt();
-    ctx.lan = await createLan();
-    await ctx.lan.startTracker({ secure: options.secure });
-    [ctx.alice, ctx.bob] = await Promise.all([
-      ctx.lan.startDevice('alice'),
-      ctx.lan.startDevice('bob', { path: null }),
-    ]);
-  });
-  afterAll(async () => {
-    await ctx.lan?.close();
-  });
-  return ctx;
+  const journey = journeyLan({ secure: options.secure, devices: { alice: {}, bob: { path: null } } });
+  return {
+    get lan() {
+      return journey.lan;
+    },
+    get alice() {
+      return journey.devices.alice;
+    },
+    get bob() {
+      return journey.devices.bob;
+    },
+  };
 }

@@ -10,25 +10,23 @@
 // Retry. Each source logs the chunks it starts sending (resumeKit.ts): what was sent after the fault
 // plus what was stored before it are exactly the file's chunks, none twice, and the saved file is byte
 // for byte the original.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device, Lan } from '../lan/index.ts';
-import { checkPrerequisites, createLan } from '../lan/index.ts';
-import { createRoom, ensureBuilt, waitConnected } from '../pwa/support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Device } from '../lan/index.ts';
+import { checkPrerequisites } from '../lan/index.ts';
+import { createRoom, waitConnected } from '../pwa/support.ts';
+import { journeyLan } from './journeyLan.ts';
 import { chunksIn, clearSent, expectNothingFetchedTwice, logSends, sent, waitStored } from './resumeKit.ts';
 import {
   clickDownload,
-  distBuiltAt,
   downloadRowOf,
   downloadsPanel,
   elapsed,
   engineItem,
   type Fixture,
-  FixtureSet,
   MiB,
   saveAndHash,
   shareLoose,
   waitDownloaded,
-  warnIfRebuilt,
 } from './support.ts';
 
 const skip = checkPrerequisites();
@@ -36,29 +34,16 @@ const SIZE = 48 * MiB + 333; // 49 chunks of 1 MiB: a few seconds on the test LA
 const CHUNKS = Math.ceil(SIZE / MiB);
 
 describe.skipIf(skip)('a download resumes after a reload, a crash, a cut link, a change of source', () => {
-  let lan: Lan;
+  const env = journeyLan({
+    secure: true,
+    devices: { alice: {}, bob: { path: null }, carol: { path: null, secure: false } },
+  });
+  const { set } = env;
   let alice: Device;
   let bob: Device;
   let carol: Device;
-  let builtAt = 0;
-  const set = new FixtureSet();
-
-  beforeAll(async () => {
-    ensureBuilt();
-    builtAt = distBuiltAt();
-    lan = await createLan();
-    await lan.startTracker({ secure: true });
-    [alice, bob, carol] = await Promise.all([
-      lan.startDevice('alice'),
-      lan.startDevice('bob', { path: null }),
-      lan.startDevice('carol', { path: null, secure: false }),
-    ]);
-  });
-
-  afterAll(async () => {
-    warnIfRebuilt(builtAt);
-    await lan?.close();
-    set.remove();
+  beforeAll(() => {
+    ({ alice, bob, carol } = env.devices);
   });
 
   /**

@@ -6,20 +6,19 @@
 //      downloader after the original sharer has gone
 // One LAN and tracker for all four (starting them is most of the cost); each journey uses its own room
 // and its own files. Journey 3 kills the sharer, so it runs last.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device, Lan } from '../lan/index.ts';
-import { checkPrerequisites, createLan } from '../lan/index.ts';
-import { createRoom, ensureBuilt, waitConnected } from '../pwa/support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Device } from '../lan/index.ts';
+import { checkPrerequisites } from '../lan/index.ts';
+import { addFolder, createRoom, waitConnected } from '../pwa/support.ts';
+import { journeyLan } from './journeyLan.ts';
 import {
   clickDownload,
-  distBuiltAt,
   downloadRowOf,
   elapsed,
   engineItem,
   engineStats,
   expectStillDone,
   type Fixture,
-  FixtureSet,
   fileRowOf,
   heapWords,
   libraryRowOf,
@@ -27,34 +26,28 @@ import {
   pageNow,
   recordTransitions,
   saveAndHash,
-  shareFolder,
   shareLoose,
   startHeapSampler,
   transitions,
   waitDownloaded,
-  warnIfRebuilt,
 } from './support.ts';
 
 const skip = checkPrerequisites();
 const BIG = 20 * MiB + 4321;
 
 describe.skipIf(skip)('downloading between devices (secure origin, OPFS)', () => {
-  let lan: Lan;
+  const env = journeyLan({ secure: true, devices: { alice: {}, bob: { path: null } } });
+  const newFixtures = (folderName?: string) => env.fixtures(folderName);
   let alice: Device;
   let bob: Device;
-  let builtAt = 0;
   let carol: Device | undefined;
-  const fixtures: FixtureSet[] = [];
-
-  const newFixtures = (folderName?: string) => {
-    const set = new FixtureSet(folderName);
-    fixtures.push(set);
-    return set;
-  };
+  beforeAll(() => {
+    ({ alice, bob } = env.devices);
+  });
 
   /** The third browser only when a journey needs it (at most three at once). */
   const startCarol = async (): Promise<Device> => {
-    carol ??= await lan.startDevice('carol');
+    carol ??= await env.lan.startDevice('carol');
     return carol;
   };
 
@@ -79,20 +72,6 @@ describe.skipIf(skip)('downloading between devices (secure origin, OPFS)', () =>
     });
   };
 
-  beforeAll(async () => {
-    ensureBuilt();
-    builtAt = distBuiltAt();
-    lan = await createLan();
-    await lan.startTracker({ secure: true });
-    [alice, bob] = await Promise.all([lan.startDevice('alice'), lan.startDevice('bob', { path: null })]);
-  });
-
-  afterAll(async () => {
-    warnIfRebuilt(builtAt);
-    await lan?.close();
-    for (const f of fixtures) f.remove();
-  });
-
   it('1. edge sizes, non-ASCII names and a folder arrive byte for byte', { timeout: 90_000 }, async () => {
     const t0 = Date.now();
     const set = newFixtures('Fötos 文件夹');
@@ -113,7 +92,7 @@ describe.skipIf(skip)('downloading between devices (secure origin, OPFS)', () =>
       set.loose.filter((f) => f !== big),
     );
     await shareLoose(alice.page, [big]);
-    await shareFolder(alice.page, set.folderDir);
+    await addFolder(alice.page, set.folderDir);
     for (const fx of set.all) await fileRowOf(bob.page, fx).waitFor({ timeout: 30_000 });
     await expect(fileRowOf(bob.page, small[5]!).locator('.file-path').textContent()).resolves.toBe(
       'Fötos 文件夹/sub dir/',

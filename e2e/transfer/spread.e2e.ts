@@ -1,23 +1,21 @@
 // Issue 11, a file spreads while it moves: Alice shares a file over a slow link; Bob downloads it, and
 // while he is still downloading, Carol's catalog lists Bob as a partial source and Carol gets verified
 // chunks from him. Through the app's UI (secure origin, OPFS); three browsers, one journey.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device, Lan } from '../lan/index.ts';
-import { checkPrerequisites, createLan } from '../lan/index.ts';
-import { createRoom, ensureBuilt, waitConnected } from '../pwa/support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Device } from '../lan/index.ts';
+import { checkPrerequisites } from '../lan/index.ts';
+import { createRoom, waitConnected } from '../pwa/support.ts';
+import { journeyLan } from './journeyLan.ts';
 import {
   clickDownload,
-  distBuiltAt,
   downloadRowOf,
   elapsed,
   engineItem,
-  FixtureSet,
   fileRowOf,
   MiB,
   saveAndHash,
   shareLoose,
   waitDownloaded,
-  warnIfRebuilt,
 } from './support.ts';
 
 const skip = checkPrerequisites();
@@ -43,29 +41,13 @@ async function watchPartialUploads(page: Device['page'], contentId: string): Pro
 }
 
 describe.skipIf(skip)('a file spreads while it moves (partial sources)', () => {
-  let lan: Lan;
+  const env = journeyLan({ secure: true, devices: { alice: {}, bob: {}, carol: {} } });
+  const fixtures = env.set;
   let alice: Device;
   let bob: Device;
   let carol: Device;
-  let builtAt = 0;
-  const fixtures = new FixtureSet();
-
-  beforeAll(async () => {
-    ensureBuilt();
-    builtAt = distBuiltAt();
-    lan = await createLan();
-    await lan.startTracker({ secure: true });
-    [alice, bob, carol] = await Promise.all([
-      lan.startDevice('alice'),
-      lan.startDevice('bob'),
-      lan.startDevice('carol'),
-    ]);
-  });
-
-  afterAll(async () => {
-    warnIfRebuilt(builtAt);
-    await lan?.close();
-    fixtures.remove();
+  beforeAll(() => {
+    ({ alice, bob, carol } = env.devices);
   });
 
   it('Carol gets verified chunks from Bob while Bob is still downloading', { timeout: 90_000 }, async () => {

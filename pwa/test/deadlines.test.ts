@@ -7,7 +7,7 @@ import { SOURCE_DEADLINES } from '../src/transfer/scheduler.ts';
 import {
   expectExact,
   FakeClock,
-  honestScript,
+  honestOpenThen,
   honestServer,
   network,
   newDownload,
@@ -64,9 +64,8 @@ describe('a slow or lying source does not stall a download', { timeout: 30_000 }
     const file = await served(bytes);
     // an honest but slow source: each chunk 8 s after it was asked for (inside its deadline)
     const net = network({
-      slow: scripted(file, (s, msg) => {
-        if (msg.t === 'open') honestScript(s, msg);
-        if (msg.t === 'get') for (const i of msg.chunks) clock.setTimeout(() => s.sendChunk(i), 8000);
+      slow: honestOpenThen(file, (s, get) => {
+        for (const i of get.chunks) clock.setTimeout(() => s.sendChunk(i), 8000);
       }),
       fast: honestServer(file, clock),
     });
@@ -83,17 +82,14 @@ describe('a slow or lying source does not stall a download', { timeout: 30_000 }
     let fed = 0;
     const net = network({
       // real bytes of the asked-for chunk, 1 KiB every half second (2 KiB/s): alive, never done
-      trickle: scripted(file, (s, msg) => {
-        if (msg.t === 'open') honestScript(s, msg);
-        if (msg.t === 'get') {
-          const first = msg.chunks[0]!;
-          repeat(clock, 500, () => {
-            const piece = bytes.subarray(first * file.chunkSize + fed, first * file.chunkSize + fed + 1024);
-            s.sendRaw(encodeFrame(FrameKind.Piece, s.id, first, fed, piece));
-            fed += 1024;
-            return !s.channel.closed && fed < file.chunkSize - 1024;
-          });
-        }
+      trickle: honestOpenThen(file, (s, get) => {
+        const first = get.chunks[0]!;
+        repeat(clock, 500, () => {
+          const piece = bytes.subarray(first * file.chunkSize + fed, first * file.chunkSize + fed + 1024);
+          s.sendRaw(encodeFrame(FrameKind.Piece, s.id, first, fed, piece));
+          fed += 1024;
+          return !s.channel.closed && fed < file.chunkSize - 1024;
+        });
       }),
     });
     const d = newDownload(file, ['trickle'], net.connect, clock);
@@ -110,9 +106,7 @@ describe('a slow or lying source does not stall a download', { timeout: 30_000 }
     const clock = new FakeClock();
     const file = await served(randomBytes(3 * MiB, 24));
     const net = network({
-      silent: scripted(file, (s, msg) => {
-        if (msg.t === 'open') honestScript(s, msg);
-      }),
+      silent: honestOpenThen(file),
     });
     const d = newDownload(file, ['silent'], net.connect, clock);
     const r = await settle(d.start(), clock, { maxMs: 60_000, stepMs: 50 });
@@ -126,9 +120,7 @@ describe('a slow or lying source does not stall a download', { timeout: 30_000 }
     const bytes = randomBytes(5 * MiB + 3, 25);
     const file = await served(bytes);
     const net = network({
-      silent: scripted(file, (s, msg) => {
-        if (msg.t === 'open') honestScript(s, msg);
-      }),
+      silent: honestOpenThen(file),
       good: honestServer(file, clock),
     });
     const d = newDownload(file, ['silent', 'good'], net.connect, clock);
@@ -141,13 +133,11 @@ describe('a slow or lying source does not stall a download', { timeout: 30_000 }
     const file = await served(bytes);
     let junkChunks = 0;
     const net = network({
-      liar: scripted(file, (s, msg) => {
-        if (msg.t === 'open') honestScript(s, msg);
-        if (msg.t === 'get')
-          for (const i of msg.chunks) {
-            junkChunks++;
-            s.sendChunk(i, randomBytes(Math.min(file.chunkSize, file.size - i * file.chunkSize), i + 100));
-          }
+      liar: honestOpenThen(file, (s, get) => {
+        for (const i of get.chunks) {
+          junkChunks++;
+          s.sendChunk(i, randomBytes(Math.min(file.chunkSize, file.size - i * file.chunkSize), i + 100));
+        }
       }),
       good: honestServer(file, clock),
     });

@@ -3,13 +3,10 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RoomFile } from '../../worker/protocol/api.ts';
 import { TRANSFER_LIMITS } from '../../worker/protocol/transfer.ts';
-import { libraryStorage } from '../src/transfer/downloadStorage.ts';
 import { useDownloadsFactory } from '../src/transfer/downloadsDb.ts';
-import { TransferEngine } from '../src/transfer/engine.ts';
 import { PerKeyGate } from '../src/transfer/gate.ts';
-import type { ServedFile } from '../src/transfer/server.ts';
+import { idbEngine, listing } from './engineKit.ts';
 import { channelPair } from './memoryChannel.ts';
 import { FakeClock, honestServer, ROOM, randomBytes, served, settle } from './transferKit.ts';
 
@@ -43,27 +40,6 @@ describe('PerKeyGate', () => {
   });
 });
 
-const listing = (file: ServedFile, i: number): RoomFile => ({
-  contentId: file.contentId,
-  name: `f${i}.bin`,
-  path: '',
-  size: file.size,
-  type: '',
-  chunkSize: file.chunkSize,
-  addedAt: 1,
-  sources: [
-    {
-      peerId: 'alice',
-      name: 'A',
-      online: true,
-      shareId: `s${i}`,
-      fileName: `f${i}.bin`,
-      path: '',
-      addedAt: 1,
-    },
-  ],
-});
-
 describe('many downloads from one source', () => {
   it('open at most as many connections as it serves per device, and all finish', async () => {
     const clock = new FakeClock();
@@ -75,11 +51,7 @@ describe('many downloads from one source', () => {
     });
     let open = 0;
     let peak = 0;
-    const engine = new TransferEngine({
-      peer: { get: () => null, subscribe: () => () => {} },
-      authorize: async () => null,
-      clock,
-      storage: libraryStorage('idb'),
+    const engine = idbEngine(clock, {
       connect: async () => {
         const [mine, theirs] = channelPair('me', 'alice', 256 * 1024, 'immediate');
         server.attach(theirs);
@@ -88,7 +60,8 @@ describe('many downloads from one source', () => {
         return mine;
       },
     });
-    for (const [i, f] of files.entries()) engine.download(listing(f, i), ROOM);
+    for (const [i, f] of files.entries())
+      engine.download(listing(f, `f${i}.bin`, { peerId: 'alice', name: 'A', shareId: `s${i}` }), ROOM);
     const allDone = new Promise<void>((resolve) => {
       const check = () => {
         if (engine.downloads().length === 10 && engine.downloads().every((d) => d.blob)) resolve();

@@ -4,12 +4,9 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RoomFile } from '../../worker/protocol/api.ts';
 import { chunkRange } from '../../worker/protocol/content.ts';
-import { libraryStorage } from '../src/transfer/downloadStorage.ts';
 import { useDownloadsFactory } from '../src/transfer/downloadsDb.ts';
-import { TransferEngine } from '../src/transfer/engine.ts';
-import type { ServedFile } from '../src/transfer/server.ts';
+import { idbEngine, listing } from './engineKit.ts';
 import { channelPair } from './memoryChannel.ts';
 import { gatedSource } from './spreadKit.ts';
 import { FakeClock, ROOM, randomBytes, served, settle, ticks } from './transferKit.ts';
@@ -18,29 +15,12 @@ beforeEach(() => useDownloadsFactory(new IDBFactory()));
 
 const CHUNK = 64 * 1024;
 
-const listing = (file: ServedFile): RoomFile => ({
-  contentId: file.contentId,
-  name: 'spread.bin',
-  path: '',
-  size: file.size,
-  type: '',
-  chunkSize: file.chunkSize,
-  addedAt: 1,
-  sources: [
-    { peerId: 'alice', name: 'A', online: true, shareId: 's', fileName: 'spread.bin', path: '', addedAt: 1 },
-  ],
-});
-
 async function engineWithGatedSource(bytes: Uint8Array<ArrayBuffer>, open: number) {
   const clock = new FakeClock();
   const file = await served(bytes, CHUNK);
   const gate = gatedSource(file, open);
   const heard: [string, boolean][] = [];
-  const engine = new TransferEngine({
-    peer: { get: () => null, subscribe: () => () => {} },
-    authorize: async () => null,
-    clock,
-    storage: libraryStorage('idb'),
+  const engine = idbEngine(clock, {
     onPartial: (f, roomId, serving) => heard.push([`${f.contentId === file.contentId}/${roomId}`, serving]),
     connect: async () => {
       const [mine, theirs] = channelPair('me', 'alice', 256 * 1024, 'immediate');
@@ -67,7 +47,7 @@ describe('a running download as a partial source', () => {
     const bytes = randomBytes(10 * CHUNK + 3, 41);
     const { file, gate, heard, engine, until } = await engineWithGatedSource(bytes, 4);
     expect(engine.partialFile(file.contentId)).toBeNull();
-    engine.download(listing(file), ROOM);
+    engine.download(listing(file, 'spread.bin', { peerId: 'alice', name: 'A' }), ROOM);
     await until(() => engine.downloads()[0]?.status.progress.bytes === 4 * CHUNK);
 
     expect(heard).toEqual([[`true/${ROOM}`, true]]);
@@ -99,7 +79,7 @@ describe('a running download as a partial source', () => {
 
   it('tells the app to take the listing back when the download is cancelled', async () => {
     const { file, heard, engine, until } = await engineWithGatedSource(randomBytes(6 * CHUNK, 42), 2);
-    engine.download(listing(file), ROOM);
+    engine.download(listing(file, 'spread.bin', { peerId: 'alice', name: 'A' }), ROOM);
     await until(() => engine.downloads()[0]?.status.progress.bytes === 2 * CHUNK);
     engine.cancel(file.contentId);
     await until(() => heard.length === 2);

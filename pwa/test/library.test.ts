@@ -7,7 +7,6 @@ import { Download } from '../src/transfer/download.ts';
 import { type DownloadStorage, libraryStorage } from '../src/transfer/downloadStorage.ts';
 import { useDownloadsFactory } from '../src/transfer/downloadsDb.ts';
 import { messageFor } from '../src/transfer/downloadTypes.ts';
-import { TransferEngine } from '../src/transfer/engine.ts';
 import { decodeFrame, FrameKind } from '../src/transfer/frames.ts';
 import { hashChunk, rootOf } from '../src/transfer/hashing.ts';
 import { IdbChunkStore } from '../src/transfer/idbStore.ts';
@@ -19,7 +18,7 @@ import {
   removeFromLibrary,
 } from '../src/transfer/library.ts';
 import type { ServedFile } from '../src/transfer/server.ts';
-import { listing, until } from './engineKit.ts';
+import { idbEngine, listing, until } from './engineKit.ts';
 import {
   digest,
   expectExact,
@@ -39,11 +38,7 @@ beforeEach(() => useDownloadsFactory(new IDBFactory()));
 function engineWith(file: ServedFile, clock: FakeClock) {
   const net = network({ src: honestServer(file, clock) });
   let connects = 0;
-  const engine = new TransferEngine({
-    peer: { get: () => null, subscribe: () => () => {} },
-    authorize: async () => null,
-    clock,
-    storage: libraryStorage('idb'),
+  const engine = idbEngine(clock, {
     connect: (peerId) => {
       connects++;
       return net.connect(peerId);
@@ -121,11 +116,7 @@ describe('downloading again what the library has', () => {
   it('a failed download keeps its partial storage to resume; dismissing it gives the storage back', async () => {
     const clock = new FakeClock();
     const file = await served(randomBytes(4096, 45), 1024);
-    const engine = new TransferEngine({
-      peer: { get: () => null, subscribe: () => () => {} },
-      authorize: async () => null,
-      clock,
-      storage: libraryStorage('idb'),
+    const engine = idbEngine(clock, {
       connect: () => Promise.reject(new Error('offline')),
     });
     engine.download(listing(file), ROOM);
@@ -175,10 +166,7 @@ describe('a finished download the library cannot record', () => {
       },
     };
     const finished: string[] = [];
-    const engine = new TransferEngine({
-      peer: { get: () => null, subscribe: () => () => {} },
-      authorize: async () => null,
-      clock,
+    const engine = idbEngine(clock, {
       storage,
       connect: net.connect,
       onFinished: (entry) => finished.push(entry.contentId),
@@ -203,11 +191,7 @@ describe('a download that lost its sources', () => {
     const servers: Record<string, ReturnType<typeof honestServer>> = {};
     const net = network(servers);
     const asked: number[] = [];
-    const engine = new TransferEngine({
-      peer: { get: () => null, subscribe: () => () => {} },
-      authorize: async () => null,
-      clock,
-      storage: libraryStorage('idb'),
+    const engine = idbEngine(clock, {
       connect: async (peerId) => {
         const channel = await net.connect(peerId);
         // a delivers chunks 0-2 and nothing after: a source gone silent mid-way

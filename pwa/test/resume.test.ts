@@ -6,11 +6,10 @@ import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { libraryStorage } from '../src/transfer/downloadStorage.ts';
 import { useDownloadsFactory } from '../src/transfer/downloadsDb.ts';
-import { TransferEngine } from '../src/transfer/engine.ts';
 import { IdbChunkStore } from '../src/transfer/idbStore.ts';
 import { getPartial, listLibrary } from '../src/transfer/library.ts';
 import type { ServedFile } from '../src/transfer/server.ts';
-import { listing, until } from './engineKit.ts';
+import { idbEngine, listing, until } from './engineKit.ts';
 import { digest, FakeClock, honestServer, network, ROOM, randomBytes, served, ticks } from './transferKit.ts';
 
 beforeEach(() => useDownloadsFactory(new IDBFactory()));
@@ -31,11 +30,7 @@ function engineFor(file: ServedFile, clock: FakeClock, badFrom = Number.POSITIVE
     },
   });
   const net = network({ src: server });
-  const engine = new TransferEngine({
-    peer: { get: () => null, subscribe: () => () => {} },
-    authorize: async () => null,
-    clock,
-    storage: libraryStorage('idb'),
+  const engine = idbEngine(clock, {
     connect: net.connect,
   });
   return { engine, sent };
@@ -102,10 +97,7 @@ describe('space', () => {
     const clock = new FakeClock();
     const file = await served(randomBytes(3 * 1024 * 1024, 63));
     let connects = 0;
-    const engine = new TransferEngine({
-      peer: { get: () => null, subscribe: () => () => {} },
-      authorize: async () => null,
-      clock,
+    const engine = idbEngine(clock, {
       storage: { ...libraryStorage('idb'), free: async () => 2_000_000 },
       connect: (peerId) => {
         connects++;

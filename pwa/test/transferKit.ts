@@ -302,3 +302,17 @@ export function honestScript(s: Script, msg: ControlMessage): void {
     for (const i of msg.chunks) s.sendChunk(i);
   }
 }
+
+/**
+ * A source that opens honestly (manifest and hashes) and then answers each `get` as `answer` says: the
+ * misbehaving sources of the deadline and validation tests (silent when `answer` is left out).
+ */
+export function honestOpenThen(
+  file: ServedFile,
+  answer: (s: Script, get: Extract<ControlMessage, { t: 'get' }>) => void = () => {},
+): (remoteEnd: Channel) => void {
+  return scripted(file, (s, msg) => {
+    if (msg.t === 'open') honestScript(s, msg);
+    else if (msg.t === 'get') answer(s, msg);
+  });
+}

@@ -8,7 +8,7 @@ import {
   deps,
   expectExact,
   FakeClock,
-  honestScript,
+  honestOpenThen,
   honestServer,
   network,
   newDownload,
@@ -99,10 +99,8 @@ describe('everything a peer sends is checked before it is acted on', { timeout: 
     const file = await served(bytes);
     let junk = 0;
     const net = network({
-      sprayer: scripted(file, (s, msg) => {
-        if (msg.t === 'open') honestScript(s, msg);
-        if (msg.t !== 'get') return;
-        const first = msg.chunks[0]!;
+      sprayer: honestOpenThen(file, (s, get) => {
+        const first = get.chunks[0]!;
         const big = new Uint8Array(64 * 1024);
         for (let i = 0; i < 200; i++) {
           junk++;

@@ -4,26 +4,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pwaBuild } from '../../scripts/buildPwa.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 // run the tools' entry points with this very Node: their `#!/usr/bin/env node` could find an older one
 const tool = (path: string) => [process.execPath, join(ROOT, 'node_modules', path)] as const;
 export const WRANGLER = tool('wrangler/bin/wrangler.js');
-export const VITE = tool('vite/bin/vite.js');
 
-/**
- * Building the PWA as users get it: React's production build whatever NODE_ENV the caller has. Vite
- * keeps a NODE_ENV it finds, and under vitest that is "test": the app shipped React's development build,
- * whose StrictMode runs every effect twice (that is how files handed over from the share sheet got lost
- * in test runs that built through `npm run deploy -- --dry-run`).
- */
-export const PWA_BUILD = {
-  cmd: VITE,
-  args: ['build', '--config', join(ROOT, 'pwa/vite.config.ts')],
-  // and never the test build's hooks, whatever the shell says
-  env: { NODE_ENV: 'production', MESHDROP_TEST_BUILD: '' },
-} as const;
+/** Building the PWA as users get it (scripts/buildPwa.ts says how): no test hooks, React's production build. */
+export const PWA_BUILD = pwaBuild();
 
 /** wrangler must not phone home from a laptop on a LAN: no metrics, no Request.cf download. */
 export const QUIET_ENV: Record<string, string> = {

@@ -7,6 +7,7 @@
 //   Whatever a remote peer sends, a handler that throws closes that one connection instead.
 import type { DataConnection } from 'peerjs';
 import { type Channel, fromDataConnection } from '../../../pwa/src/transfer/channel.ts';
+import { maxMessageSize } from '../../../pwa/src/transfer/transferConnection.ts';
 
 const DRAIN_POLL_MS = 20;
 
@@ -43,10 +44,4 @@ export function nodeChannel(conn: DataConnection): Channel {
       return inner.closed;
     },
   };
-}
-
-/** The remote's largest message (SCTP max-message-size), when the connection says. */
-export function maxMessageSize(conn: DataConnection): number | null {
-  const pc = conn.peerConnection as RTCPeerConnection | undefined;
-  return pc?.sctp?.maxMessageSize ?? null;
 }

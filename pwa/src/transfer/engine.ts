@@ -10,18 +10,17 @@ import { chunkHasher } from './chunkDigest.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { Download, type DownloadStatus } from './download.ts';
 import { type DownloadStorage, libraryStorage, type PartialStorage } from './downloadStorage.ts';
-import { DownloadError, isTransferable, messageFor } from './downloadTypes.ts';
+import { isTransferable, messageFor } from './downloadTypes.ts';
 import { PerKeyGate } from './gate.ts';
 import { rootOf } from './hashing.ts';
-import { type GuardedPeer, InboundGuard, TRANSFER_LABEL } from './inbound.ts';
+import { type GuardedPeer, InboundGuard } from './inbound.ts';
 import type { LibraryEntry } from './library.ts';
 import { partialFileOf } from './partialSource.ts';
 import { PROGRESS_EMIT_MS, snapshot } from './progress.ts';
 import { type OpenRequest, type ServedFile, TransferServer, type UploadInfo } from './server.ts';
+import { maxMessageSize, openTransfer } from './transferConnection.ts';
 
 export { TRANSFER_LABEL } from './inbound.ts';
-
-const CONNECT_TIMEOUT_MS = 20_000;
 
 /** Anything that holds the current Peer (SignalingClient.peer). */
 export interface PeerSource {
@@ -359,33 +358,10 @@ export class TransferEngine {
     }
   };
 
-  private open = (peerId: string): Promise<Channel> => {
-    const peer = this.deps.peer.get();
-    if (!peer || peer.disconnected) return Promise.reject(new Error('not connected to the tracker'));
-    return new Promise((resolve, reject) => {
-      const conn = peer.connect(peerId, { label: TRANSFER_LABEL, serialization: 'raw', reliable: true });
-      const timer = this.clock.setTimeout(() => fail(new Error('connection timed out')), CONNECT_TIMEOUT_MS);
-      const onPeerError = (err: { type: string; message: string }) => {
-        // the relay says it is not connected (or not in a room with us): nobody to download from there
-        if (err.type === 'peer-unavailable' && err.message.includes(peerId)) {
-          fail(new DownloadError('no_source', 'source offline'));
-        }
-      };
-      const fail = (err: Error) => {
-        this.clock.clearTimeout(timer);
-        peer.off('error', onPeerError);
-        conn.close();
-        reject(err);
-      };
-      peer.on('error', onPeerError);
-      conn.on('error', () => fail(new Error('connection failed')));
-      conn.on('open', () => {
-        this.clock.clearTimeout(timer);
-        peer.off('error', onPeerError);
-        resolve(fromDataConnection(conn, maxMessageSize(conn)));
-      });
+  private open = (peerId: string): Promise<Channel> =>
+    openTransfer(this.deps.peer.get(), peerId, (conn) => fromDataConnection(conn, maxMessageSize(conn)), {
+      clock: this.clock,
     });
-  };
 
   private async finished(file: RoomFile, roomId: string, d: Download, blob: Blob, partial: PartialStorage) {
     let entry: LibraryEntry | null = null;
@@ -460,9 +436,4 @@ function idleStatus(state: DownloadStatus['state'], bytes: number, total: number
     peakBuffered: 0,
     resumedChunks: 0,
   };
-}
-
-function maxMessageSize(conn: DataConnection): number | null {
-  const pc = conn.peerConnection as RTCPeerConnection | undefined;
-  return pc?.sctp?.maxMessageSize ?? null;
 }

@@ -45,7 +45,7 @@ export async function createShares(request: IRequest, env: Env, ctx: ExecutionCo
     }
     seen.set(r.contentId, shape);
   }
-  const conflicts = await findConflicts(env.DB, roomId, rows);
+  const conflicts = (await findConflicts(env.DB, roomId, rows)).contentIds;
   if (conflicts.length > 0) {
     throw new ApiError(
       409,

@@ -1,11 +1,18 @@
 // The listing's keyset paging, straight through the query functions against D1 (the endpoint tests in
 // listFiles.test.ts go through the API): pages are newest first on (first added, content id), cover
-// every content exactly once however the page boundaries fall on ties, and stay inside their room.
+// every content exactly once however the page boundaries fall on ties, and stay inside their room. The
+// work a page does is counted in rows D1 read: it must follow the page, not the room's size or depth.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { insertPeer } from '../db/peers.ts';
 import { insertRoom } from '../db/rooms.ts';
-import { insertShares, type ListPageQuery, listContentPage, type NewShare } from '../db/shares.ts';
+import {
+  findConflicts,
+  insertShares,
+  type ListPageQuery,
+  listContentPage,
+  type NewShare,
+} from '../db/shares.ts';
 import { ftsQuery } from '../lib/search.ts';
 import { contentId } from './helpers.ts';
 
@@ -136,5 +143,117 @@ describe('listContentPage (keyset paging)', () => {
       limit: 10,
     });
     expect(rows.map((r) => r.content_id)).toEqual([contentId(33)]);
+  });
+});
+
+/**
+ * A room of `n` contents shared by one device, in batches of 100 added at the same instant (so pages cut
+ * through ties), named by `name(i)`. Returns the room and every content in listing order.
+ */
+let bigRooms = 0;
+async function bigRoom(n: number, name: (i: number) => string) {
+  const r = await room();
+  const base = 10_000 + ++bigRooms * 100_000;
+  for (let b = 0; b * 100 < n; b++) {
+    const batch = Array.from({ length: Math.min(100, n - b * 100) }, (_, k) => share(base + b * 100 + k));
+    for (const [k, s] of batch.entries()) s.name = name(b * 100 + k);
+    await insertShares(env.DB, r.roomId, r.peers[0]!, batch, 50_000 + b);
+  }
+  const all = await env.DB.prepare(
+    'SELECT content_id, first_added, name FROM room_contents JOIN shares USING (room_id, content_id) WHERE room_id = ?1',
+  )
+    .bind(r.roomId)
+    .all<{ content_id: string; first_added: number; name: string }>();
+  // the listing's order, stated independently of the query: newest first, then content id descending
+  const ordered = all.results.sort((x, y) =>
+    x.first_added !== y.first_added
+      ? y.first_added - x.first_added
+      : y.content_id < x.content_id
+        ? -1
+        : y.content_id > x.content_id
+          ? 1
+          : 0,
+  );
+  return { ...r, ordered };
+}
+
+const onlyIds = (rows: { content_id: string }[]) => rows.map((r) => r.content_id);
+
+describe('a page costs about a page, however big or deep the room (100,000 shares in the room bench)', () => {
+  it('a deep page reads about its own rows, not every row before it, and is the right slice', async () => {
+    const { roomId, ordered } = await bigRoom(3000, (i) => `file ${i}.bin`);
+    const at = ordered[2499]!; // inside a tie of 100
+    const { rows, rowsRead } = await listContentPage(env.DB, {
+      roomId,
+      match: null,
+      onlineOnly: false,
+      after: { addedAt: at.first_added, contentId: at.content_id },
+      limit: 10,
+    });
+    expect(onlyIds(rows)).toEqual(onlyIds(ordered.slice(2500, 2510)));
+    expect(rowsRead).toBeLessThan(100);
+  });
+
+  it('pages of 7 through 3,000 contents in ties of 100 list each exactly once, in order', async () => {
+    const { roomId, ordered } = await bigRoom(3000, (i) => `file ${i}.bin`);
+    const pages = await allPages({ roomId, match: null, onlineOnly: false, limit: 7 });
+    expect(onlyIds(pages.flat())).toEqual(onlyIds(ordered));
+  });
+
+  it('a search for a common word looks up about a page of shares, not every match', async () => {
+    const { roomId, ordered } = await bigRoom(3000, (i) => `holiday ${i}.jpg`);
+    const { rows, rowsRead } = await listContentPage(env.DB, {
+      roomId,
+      match: ftsQuery('holiday', roomId),
+      onlineOnly: false,
+      after: null,
+      limit: 51,
+    });
+    expect(onlyIds(rows)).toEqual(onlyIds(ordered.slice(0, 51)));
+    // the matches' rowids come from the FTS index (one row read each, a fast doclist walk); only about a
+    // page of them are looked up in shares and room_contents (before: all 3,000 joined and sorted, 6,051)
+    expect(rowsRead).toBeLessThan(3000 + 10 * 51);
+  });
+
+  it('a search pages over ties and deep pages: every match once, in order, whether common or rare and old', async () => {
+    // "sunset" in every tenth name; "ancient" only in the 30 oldest, far past the newest matches
+    const { roomId, ordered } = await bigRoom(3000, (i) =>
+      i < 30 ? `ancient ${i}.jpg` : i % 10 === 3 ? `sunset ${i}.jpg` : `other ${i}.jpg`,
+    );
+    const expectFor = (word: string) => onlyIds(ordered.filter((r) => r.name.startsWith(word)));
+    for (const [word, limit] of [
+      ['sunset', 7],
+      ['ancient', 7],
+      ['sun', 100],
+    ] as const) {
+      const pages = await allPages({ roomId, match: ftsQuery(word, roomId), onlineOnly: false, limit });
+      expect(onlyIds(pages.flat()), word).toEqual(expectFor(word));
+    }
+    // a deep page of a search starts right after its cursor
+    const sunsets = ordered.filter((r) => r.name.startsWith('sunset'));
+    const at = sunsets[150]!;
+    const { rows } = await listContentPage(env.DB, {
+      roomId,
+      match: ftsQuery('sunset', roomId),
+      onlineOnly: false,
+      after: { addedAt: at.first_added, contentId: at.content_id },
+      limit: 20,
+    });
+    expect(onlyIds(rows)).toEqual(onlyIds(sunsets.slice(151, 171)));
+  });
+});
+
+describe('findConflicts', () => {
+  it('finds a content shared with another size, reading rows for the batch only, not the whole room', async () => {
+    const { roomId, ordered } = await bigRoom(3000, (i) => `file ${i}.bin`);
+    const existing = ordered[1234]!.content_id;
+    const batch: NewShare[] = [
+      { ...share(1), contentId: existing, size: 11 }, // the room has it with size 10
+      { ...share(2), contentId: ordered[5]!.content_id }, // same size: no conflict
+      ...Array.from({ length: 8 }, (_, i) => share(9_000_000 + i)), // new contents
+    ];
+    const { contentIds, rowsRead } = await findConflicts(env.DB, roomId, batch);
+    expect(contentIds).toEqual([existing]);
+    expect(rowsRead).toBeLessThan(100);
   });
 });

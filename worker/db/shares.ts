@@ -154,7 +154,7 @@ type PageRow = { content_id: string; first_added: number };
  * How many contents, newest first, a search probes before it turns to its matches instead: a common word
  * finds a page within a few hundred, a rare or old one is cheaper driven from its few matches.
  */
-export const SEARCH_WINDOW = 2000;
+const SEARCH_WINDOW = 2000;
 
 /** Statement text and its parameters, numbered in the order they are added. */
 class Sql {
@@ -186,9 +186,11 @@ const NEWEST_FIRST = 'ORDER BY c.first_added DESC, c.content_id DESC';
  * One page of distinct contents in the room, newest first, keyset-paginated on (first added, content id).
  * Without a search: a range of room_contents_by_age from the cursor. A search (an FTS query already scoped
  * to the room, see lib/search.ts) first walks the newest SEARCH_WINDOW contents after the cursor and keeps
- * those with a matching share (one index probe each against the matches' rowids); what it still lacks
- * comes from the matches older than that window, sorted (cheap exactly when matches are few). Either way
- * the work follows the page, not the room: before, every search joined every match to its share.
+ * those with a matching share (one index probe each against the matches' rowids, which the FTS index
+ * yields as one doclist walk); what it still lacks comes from the matches older than that window, joined
+ * and sorted (cheap when they are few). Before, every search joined every match to its share and content
+ * first. What stays proportional to the matches: reading their rowids, and the fallback for a word that
+ * matches many old shares and no recent one.
  */
 export async function listContentPage(
   db: D1Database,

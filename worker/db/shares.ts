@@ -76,8 +76,7 @@ export async function findConflicts(
       // json_extract in the room bench: seconds per request, during which D1 served nobody else).
       `SELECT DISTINCT s.content_id FROM json_each(?2) w
         CROSS JOIN shares s ON s.room_id = ?1 AND s.content_id = json_extract(w.value, '$.c')
-        WHERE true
-          AND (s.size <> json_extract(w.value, '$.s') OR s.chunk_size <> json_extract(w.value, '$.k'))`,
+        WHERE s.size <> json_extract(w.value, '$.s') OR s.chunk_size <> json_extract(w.value, '$.k')`,
     )
     .bind(roomId, wanted)
     .all<{ content_id: string }>();

@@ -243,6 +243,27 @@ describe('a page costs about a page, however big or deep the room (100,000 share
   });
 });
 
+describe('a search with onlineOnly', () => {
+  it('keeps the matches with a source online, in order, also past the probed window', async () => {
+    const { roomId, peers, ordered } = await bigRoom(2500, (i) =>
+      i % 2 === 0 ? `sunset ${i}.jpg` : `x ${i}.jpg`,
+    );
+    // the second device shares again every 5th content, old and new alike, and is the only one online
+    const again = ordered.filter((_, k) => k % 5 === 0);
+    await insertShares(
+      env.DB,
+      roomId,
+      peers[1]!,
+      again.map((r) => ({ ...share(0), contentId: r.content_id, name: 'copy.bin' })),
+      99_000,
+    );
+    await env.DB.prepare('UPDATE peers SET online_since = 1 WHERE id = ?1').bind(peers[1]).run();
+    const expected = onlyIds(again.filter((r) => r.name.startsWith('sunset')));
+    const pages = await allPages({ roomId, match: ftsQuery('sunset', roomId), onlineOnly: true, limit: 40 });
+    expect(onlyIds(pages.flat())).toEqual(expected);
+  });
+});
+
 describe('findConflicts', () => {
   it('finds a content shared with another size, reading rows for the batch only, not the whole room', async () => {
     const { roomId, ordered } = await bigRoom(3000, (i) => `file ${i}.bin`);

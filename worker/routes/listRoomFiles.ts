@@ -17,17 +17,13 @@ export async function listRoomFiles(request: IRequest, env: Env, ctx: ExecutionC
   const match = query.q ? ftsQuery(query.q, roomId) : null;
   const onlineOnly = query.online === '1' || query.online === 'true';
   const after = query.cursor ? decodeCursor(query.cursor) : null;
-  // The membership check and the page are independent reads of an authenticated device's request: side
-  // by side they cost one round trip to D1, not two. A non-member's page is read and dropped unseen (the
-  // same bounded work as a member's listing); the check's 404/403 answers first whatever the page did.
-  const [member, pageResult] = await Promise.allSettled([
-    requireMember(env, roomId, peer.id),
-    // one more than asked tells whether another page exists
-    listContentPage(env.DB, { roomId, match, onlineOnly, after, limit: limit + 1 }),
-  ]);
-  if (member.status === 'rejected') throw member.reason;
-  if (pageResult.status === 'rejected') throw pageResult.reason;
-  const page = pageResult.value.rows;
+  // Membership first, then the page: run side by side they would save one round trip, but a removed
+  // member's (or any stranger's) 403 would then take as long as the search it asked for, and the time
+  // would tell whether the room holds a matching name.
+  await requireMember(env, roomId, peer.id);
+  // one more than asked tells whether another page exists
+  const pageResult = await listContentPage(env.DB, { roomId, match, onlineOnly, after, limit: limit + 1 });
+  const page = pageResult.rows;
   const shown = page.slice(0, limit);
   const sources = await listSources(
     env.DB,

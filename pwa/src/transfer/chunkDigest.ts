@@ -1,6 +1,7 @@
-// SHA-256 of chunks in digest workers. For downloads where crypto.subtle is missing (plain-http pages):
-// hash-wasm in a worker, so verifying never hashes on the page's main thread; the chunk is copied to the
-// worker (a 1 MiB copy costs the page far less than hashing it) and the page keeps its bytes for the store.
+// SHA-256 of chunks in digest workers. For downloads stored in IndexedDB (plain-http pages, where
+// crypto.subtle is missing and hash-wasm runs, or a browser without OPFS): verifying never hashes on the
+// page's main thread; the chunk is copied to the worker (a 1 MiB copy costs the page far less than
+// hashing it) and the page keeps its bytes for the store.
 // For hashing a file to share: a pool of them, one per core, because a digest occupies the thread that
 // asked for it (Chromium runs crypto.subtle.digest synchronously inside the call: measured here, 2-13 ms
 // per MiB spent in the call itself), so chunks are hashed in parallel only on several threads.
@@ -95,8 +96,11 @@ export function spawnDigestWorker(): DigestWorker {
   }) as unknown as DigestWorker;
 }
 
-/** Chunk hashing for downloads: WebCrypto where the page has it, else the digest worker. */
+/**
+ * Chunk hashing for downloads the store does not verify itself (IndexedDB; OPFS checks in its worker):
+ * the digest worker (WebCrypto there, or hash-wasm), since a digest would occupy the page's thread.
+ */
 export function chunkHasher(): (bytes: Uint8Array) => Promise<Uint8Array> {
-  if (globalThis.crypto?.subtle || typeof Worker === 'undefined') return hashChunk;
+  if (typeof Worker === 'undefined') return hashChunk;
   return workerDigester(spawnDigestWorker);
 }

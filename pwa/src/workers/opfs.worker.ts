@@ -48,14 +48,12 @@ scope.onmessage = async (event: MessageEvent<OpfsRequest>) => {
         let written = 0;
         while (written < bytes.length) written += h.write(bytes.subarray(written), { at: req.at + written });
       };
-      if (!req.expect) write(req.bytes);
       // the download's check, done here so the page's main thread never hashes: a mismatch writes nothing
-      else
-        return reply({
-          id: req.id,
-          ok: true,
-          verified: await writeIfVerified(req.bytes, req.expect, hashChunk, write),
-        });
+      if (req.expect) {
+        const verified = await writeIfVerified(req.bytes, req.expect, hashChunk, write);
+        return reply({ id: req.id, ok: true, verified });
+      }
+      write(req.bytes);
     } else if (req.op === 'close') {
       // a 0-byte download never wrote anything: opening here creates its (empty) file
       const h = await handleFor(req.name);

@@ -293,7 +293,9 @@ export function installHostilePeer(): void {
       const p = peer();
       // the app no longer answers for this device: the script does
       p.removeAllListeners('connection');
-      p.on('connection', (conn) => conn.on('open', () => serve(conn)));
+      // peerjs may emit 'open' twice for one connection: a second handler would serve every `get` twice,
+      // interleaving two copies of each chunk (the app then rightly drops the source as malformed)
+      p.on('connection', (conn) => conn.on('open', () => void (mine.includes(conn) || serve(conn))));
     },
     counts: () => JSON.parse(JSON.stringify(counts)),
     async share(roomId, files) {

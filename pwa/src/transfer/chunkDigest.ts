@@ -1,6 +1,10 @@
-// SHA-256 of received chunks where crypto.subtle is missing (plain-http pages): hash-wasm in a worker, so
-// verifying a download never hashes on the page's main thread. The chunk is copied to the worker (a
-// 1 MiB copy costs the page far less than hashing it); the page keeps its own bytes for the store.
+// SHA-256 of chunks in digest workers. For downloads stored in IndexedDB (plain-http pages, where
+// crypto.subtle is missing and hash-wasm runs, or a browser without OPFS): verifying never hashes on the
+// page's main thread; the chunk is copied to the worker (a 1 MiB copy costs the page far less than
+// hashing it) and the page keeps its bytes for the store.
+// For hashing a file to share: a pool of them, one per core, because a digest occupies the thread that
+// asked for it (Chromium runs crypto.subtle.digest synchronously inside the call: measured here, 2-13 ms
+// per MiB spent in the call itself), so chunks are hashed in parallel only on several threads.
 import { hashChunk } from './hashing.ts';
 
 export interface DigestRequest {
@@ -21,14 +25,22 @@ export async function digestReply(req: DigestRequest): Promise<DigestReply> {
 
 /** The parts of a Worker the digester uses. */
 export interface DigestWorker {
-  postMessage(req: DigestRequest): void;
+  postMessage(req: DigestRequest, transfer?: Transferable[]): void;
   onmessage: ((e: { data: DigestReply }) => void) | null;
   onerror: ((e: { message?: string }) => void) | null;
   terminate(): void;
 }
 
+export interface DigesterOptions {
+  /** Move the chunk's buffer to the worker instead of copying it (the caller no longer needs the bytes). */
+  transfer?: boolean;
+}
+
 /** `hashChunk` through a worker started on first use (again after it died). */
-export function workerDigester(spawn: () => DigestWorker): (bytes: Uint8Array) => Promise<Uint8Array> {
+export function workerDigester(
+  spawn: () => DigestWorker,
+  options: DigesterOptions = {},
+): (bytes: Uint8Array) => Promise<Uint8Array> {
   let worker: DigestWorker | null = null;
   let nextId = 1;
   const pending = new Map<number, { resolve: (h: Uint8Array) => void; reject: (e: Error) => void }>();
@@ -57,18 +69,38 @@ export function workerDigester(spawn: () => DigestWorker): (bytes: Uint8Array) =
     const request = { id, bytes: whole ? bytes : bytes.slice() }; // a view would clone its whole buffer
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker!.postMessage(request);
+      if (options.transfer) worker!.postMessage(request, [request.bytes.buffer as ArrayBuffer]);
+      else worker!.postMessage(request);
     });
   };
 }
 
-/** Chunk hashing for downloads: WebCrypto where the page has it, else the digest worker. */
+/**
+ * `size` digest workers taking chunks in turn (chunks of one file are equal, so turns balance them). The
+ * answers come back in any order; each promise is its own chunk's.
+ */
+export function digestPool(
+  spawn: () => DigestWorker,
+  size: number,
+  options: DigesterOptions = {},
+): (bytes: Uint8Array) => Promise<Uint8Array> {
+  const digesters = Array.from({ length: Math.max(1, size) }, () => workerDigester(spawn, options));
+  let turn = 0;
+  return (bytes) => digesters[turn++ % digesters.length]!(bytes);
+}
+
+/** A digest worker of this bundle (the URL literal is what Vite looks for to bundle it). */
+export function spawnDigestWorker(): DigestWorker {
+  return new Worker(new URL('../workers/digest.worker.ts', import.meta.url), {
+    type: 'module',
+  }) as unknown as DigestWorker;
+}
+
+/**
+ * Chunk hashing for downloads the store does not verify itself (IndexedDB; OPFS checks in its worker):
+ * the digest worker (WebCrypto there, or hash-wasm), since a digest would occupy the page's thread.
+ */
 export function chunkHasher(): (bytes: Uint8Array) => Promise<Uint8Array> {
-  if (globalThis.crypto?.subtle || typeof Worker === 'undefined') return hashChunk;
-  return workerDigester(
-    () =>
-      new Worker(new URL('../workers/digest.worker.ts', import.meta.url), {
-        type: 'module',
-      }) as unknown as DigestWorker,
-  );
+  if (typeof Worker === 'undefined') return hashChunk;
+  return workerDigester(spawnDigestWorker);
 }

@@ -347,21 +347,17 @@ export class Download {
   private async verify(link: SourceLink, index: number, bytes: Uint8Array) {
     const peerId = link.peerId;
     if (this.isOver() || !this.scheduler.isOwner(index, peerId)) return;
-    const actual = await this.deps.hashChunk(bytes);
-    if (this.isOver() || !this.scheduler.isOwner(index, peerId)) return;
-    const length = bytes.length;
-    if (!equalBytes(actual, this.hashes!.hashOf(index))) {
+    const length = bytes.length; // the store may take the buffer over (and detach it)
+    const verdict = await this.checkAndStore(index, bytes, peerId);
+    if (verdict === 'gone') return;
+    if (verdict === 'failed') return this.fail('storage', messageFor('storage'));
+    if (verdict === 'mismatch') {
       // a corrupt or hostile chunk: never stored, asked for again; repeated offenders are dropped
       if (this.scheduler.reject(index, peerId))
         link.fail(new DownloadError('verification_failed', 'too many bad chunks'));
       this.feedAll();
       this.emit(true);
       return;
-    }
-    try {
-      await this.deps.store.write(index, bytes);
-    } catch {
-      return this.fail('storage', messageFor('storage'));
     }
     const others = this.scheduler.markDone(index, peerId, this.clock.now());
     if (others === null) return;
@@ -375,6 +371,39 @@ export class Download {
     // the first chunk of a run is shown at once: it is what a person waits for after the click
     this.emit(!this.verifiedOne);
     this.verifiedOne = true;
+  }
+
+  /**
+   * Verifies the chunk against the manifest and stores it only if it matches: in the store's worker where
+   * it can (OPFS: no hashing on the page's main thread), else here and then written.
+   */
+  private async checkAndStore(
+    index: number,
+    bytes: Uint8Array,
+    peerId: string,
+  ): Promise<'stored' | 'mismatch' | 'failed' | 'gone'> {
+    const expected = this.hashes!.hashOf(index);
+    const { store } = this.deps;
+    if (store.writeVerified) {
+      let matched: boolean;
+      try {
+        matched = await store.writeVerified(index, bytes, expected);
+      } catch {
+        return 'failed';
+      }
+      // a chunk stored after it stopped being wanted is harmless (verified); a bad one then is not blamed
+      if (matched) return 'stored';
+      return this.isOver() || !this.scheduler.isOwner(index, peerId) ? 'gone' : 'mismatch';
+    }
+    const actual = await this.deps.hashChunk(bytes);
+    if (this.isOver() || !this.scheduler.isOwner(index, peerId)) return 'gone';
+    if (!equalBytes(actual, expected)) return 'mismatch';
+    try {
+      await store.write(index, bytes);
+      return 'stored';
+    } catch {
+      return 'failed';
+    }
   }
 
   private checkDeadlines() {

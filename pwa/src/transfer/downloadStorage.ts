@@ -85,6 +85,9 @@ export function libraryStorage(fixed?: Backend): DownloadStorage {
         store: {
           stored: () => inner.stored(),
           write: (index, bytes) => inner.write(index, bytes),
+          ...(inner.writeVerified
+            ? { writeVerified: (index, bytes, expected) => inner.writeVerified!(index, bytes, expected) }
+            : {}),
           read: (index, offset, length) => inner.read!(index, offset, length),
           finish: (type) => inner.finish(type),
           discard: () => discardPartial(partial),

@@ -1,6 +1,7 @@
 // Messages between the page and the OPFS writer worker.
 export type OpfsRequest =
-  | { id: number; op: 'write'; name: string; at: number; bytes: Uint8Array }
+  /** `expect`: the chunk's SHA-256; the worker writes only if the bytes hash to it (`verified` says) */
+  | { id: number; op: 'write'; name: string; at: number; bytes: Uint8Array; expect?: Uint8Array }
   | { id: number; op: 'close'; name: string; size?: number }
   | { id: number; op: 'delete'; name: string }
   /** bytes of a file being written (only while its handle is open: a finished file is read as a File) */
@@ -9,7 +10,7 @@ export type OpfsRequest =
   | { id: number; op: 'verify'; name: string; size: number; chunkSize: number; hashes: Uint8Array };
 
 export type OpfsReply =
-  | { id: number; ok: true; indices?: number[]; bytes?: Uint8Array }
+  | { id: number; ok: true; indices?: number[]; bytes?: Uint8Array; verified?: boolean }
   | { id: number; ok: false; error: string };
 
 /** A file that is not there (NotFoundError) reads as null; any other failure is the caller's to show. */

@@ -42,6 +42,11 @@ export function opfsAvailable(): Promise<boolean> {
   return probeOpfs();
 }
 
+/** The chunk's buffer moves to the worker (transferred, not cloned): a 64 MiB chunk is never doubled. */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
+
 export class OpfsChunkStore implements ChunkStore {
   readonly key: string;
   private readonly size: number;
@@ -66,10 +71,17 @@ export class OpfsChunkStore implements ChunkStore {
   }
 
   async write(index: number, bytes: Uint8Array): Promise<void> {
-    // the chunk's buffer moves to the worker (transferred, not cloned): a 64 MiB chunk is never doubled
-    const owned =
-      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    const owned = ownBuffer(bytes);
     await call({ op: 'write', name: this.key, at: index * this.chunkSize, bytes: owned }, [owned.buffer]);
+  }
+
+  async writeVerified(index: number, bytes: Uint8Array, expected: Uint8Array): Promise<boolean> {
+    const owned = ownBuffer(bytes);
+    const at = index * this.chunkSize;
+    const reply = await ask({ op: 'write', name: this.key, at, bytes: owned, expect: expected.slice() }, [
+      owned.buffer,
+    ]);
+    return reply.verified === true;
   }
 
   async read(index: number, offset: number, length: number): Promise<Uint8Array> {

@@ -7,6 +7,12 @@ export interface ChunkStore {
   stored(): Promise<number[]>;
   /** Stores one verified chunk. May take `bytes` over (its buffer can be detached afterwards). */
   write(index: number, bytes: Uint8Array): Promise<void>;
+  /**
+   * Checks one chunk against its expected SHA-256 where the bytes go (the OPFS worker: the page's main
+   * thread never hashes it) and stores it only if it matches. False: it did not match, nothing was
+   * stored. May take `bytes` over. Stores without it are given chunks the download verified itself.
+   */
+  writeVerified?(index: number, bytes: Uint8Array, expected: Uint8Array): Promise<boolean>;
   /** All chunks are written: the whole file, backed by disk. */
   finish(type: string): Promise<Blob>;
   /** `length` bytes of stored chunk `index` from `offset` (to serve it while the download runs). */

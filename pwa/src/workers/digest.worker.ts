@@ -1,4 +1,5 @@
-// Hashes download chunks for pages without crypto.subtle (plain http), off the main thread: chunkDigest.ts.
+// Hashes chunks off the thread that asked: download chunks for pages without crypto.subtle (plain http),
+// and, several of these at once, a file being hashed to share (chunkDigest.ts).
 import { type DigestReply, type DigestRequest, digestReply } from '../transfer/chunkDigest.ts';
 
 // the page's DOM typings describe `self` as a Window; in this worker it is a dedicated worker scope

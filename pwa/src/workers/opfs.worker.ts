@@ -5,6 +5,7 @@
 import { hashChunk } from '../transfer/hashing.ts';
 import { notFoundAsNull, type OpfsReply, type OpfsRequest } from '../transfer/opfsProtocol.ts';
 import { storedChunks } from '../transfer/storedChunks.ts';
+import { writeIfVerified } from '../transfer/verifiedWrite.ts';
 
 // the page's DOM typings describe `self` as a Window; in this worker it is a dedicated worker scope
 const scope = self as unknown as {
@@ -43,9 +44,16 @@ scope.onmessage = async (event: MessageEvent<OpfsRequest>) => {
     if (!STORAGE_KEY.test(req.name)) throw new Error('not a storage key');
     if (req.op === 'write') {
       const h = await handleFor(req.name);
-      let written = 0;
-      while (written < req.bytes.length)
-        written += h.write(req.bytes.subarray(written), { at: req.at + written });
+      const write = (bytes: Uint8Array) => {
+        let written = 0;
+        while (written < bytes.length) written += h.write(bytes.subarray(written), { at: req.at + written });
+      };
+      // the download's check, done here so the page's main thread never hashes: a mismatch writes nothing
+      if (req.expect) {
+        const verified = await writeIfVerified(req.bytes, req.expect, hashChunk, write);
+        return reply({ id: req.id, ok: true, verified });
+      }
+      write(req.bytes);
     } else if (req.op === 'close') {
       // a 0-byte download never wrote anything: opening here creates its (empty) file
       const h = await handleFor(req.name);

@@ -64,9 +64,13 @@ describe('ChunkScheduler with partial sources', () => {
   it('makes end-game copies only of chunks the source holds', () => {
     const s = new ChunkScheduler(4, lengthOf);
     s.setHave('a', null, 0);
-    s.setHave('b', holding(4, [3]), 0);
-    expect(sorted(s.take('a', 0, up(4)))).toEqual([0, 1, 2, 3]);
-    expect(s.take('b', 0, up(4))).toEqual([3]);
+    s.setHave('b', holding(4, [2, 3]), 0);
+    expect(sorted(s.take('a', 0, up(1)))).toEqual([0]);
+    expect(sorted(s.take('b', 0, up(1))).length).toBe(1);
+    expect(sorted(s.take('a', 0, up(4)))).toEqual([1]); // not what b holds
+    // b takes the other chunk it holds; then nothing is missing, and a copies nothing b holds
+    expect(s.take('b', 0, up(4))).toHaveLength(1);
+    expect(s.take('a', 0, up(4))).toEqual([]);
   });
 
   it('drops a partial source that claims chunks and sends nothing; the chunks go to the complete one', () => {
@@ -83,6 +87,22 @@ describe('ChunkScheduler with partial sources', () => {
     s.ban('liar');
     expect(s.inflight('liar')).toEqual([]);
     for (const i of [1, 2, 3]) expect(s.isOwner(i, 'a')).toBe(true);
+  });
+
+  it('spares a complete source what a partial one holds, until that one misses its deadline', () => {
+    const s = new ChunkScheduler(4, lengthOf);
+    s.setHave('a', null, 0);
+    s.setHave('liar', holding(4, [0, 1, 2]), 0);
+    expect(sorted(s.take('liar', 0, up(4)))).toEqual([0, 1, 2]);
+    // the complete source gets only what no partial one holds, and no end-game copies of the rest
+    expect(s.take('a', 0, up(4))).toEqual([3]);
+    expect(s.take('a', 0, up(4))).toEqual([]);
+    expect(s.overdue(SOURCE_DEADLINES.silenceMs + 1)).toEqual([
+      { source: 'a', reason: 'silent' },
+      { source: 'liar', reason: 'silent' },
+    ]);
+    s.ban('liar');
+    expect(sorted(s.take('a', SOURCE_DEADLINES.silenceMs + 1, up(4)))).toEqual([0, 1, 2]);
   });
 
   it('bans a partial source that serves junk for what it claims, and gives the chunks back', () => {
@@ -105,9 +125,9 @@ describe('ChunkScheduler order (downloaders of one file spread out)', () => {
     const first = s.take('a', 0, up(5));
     expect(first).not.toEqual([2, 3, 4, 5, 6]); // not index order
     expect(first.every((i) => i >= 2)).toBe(true); // 0 and 1 are less rare (b holds them)
+    // 0 and 1 are left to b: the complete source's upload goes to what only it can give
     const rest = s.take('a', 0, up(5));
-    expect(sorted([...first, ...rest])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(sorted(rest.slice(-2))).toEqual([0, 1]);
+    expect(sorted([...first, ...rest])).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
     // the same seed, the same order
     const again = new ChunkScheduler(10, lengthOf, [], 1234);
     again.setHave('a', null, 0);

@@ -74,7 +74,7 @@ const move: fc.Arbitrary<Move> = fc.oneof(
   fc.record({ k: fc.constant('json' as const), value: fc.jsonValue({ maxDepth: 3 }) }),
   fc.record({
     k: fc.constant('control' as const),
-    t: fc.constantFrom('open', 'manifest', 'get', 'cancel', 'error', 'hack'),
+    t: fc.constantFrom('open', 'manifest', 'have', 'coming', 'get', 'cancel', 'error', 'hack'),
     rightId: fc.boolean(),
     fields: fc.dictionary(
       fc.constantFrom(
@@ -87,9 +87,17 @@ const move: fc.Arbitrary<Move> = fc.oneof(
         'message',
         'roomId',
         'v',
+        'partial',
+        'ranges',
         'x',
       ),
-      fc.oneof(anyValue, fc.array(smallInt, { maxLength: 70 }), fc.constantFrom(...TRANSFER_ERROR_CODES)),
+      fc.oneof(
+        anyValue,
+        fc.array(smallInt, { maxLength: 70 }),
+        // ascending, so some pass the schema and reach the have-map and claim checks
+        fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 20 }).map((r) => r.sort((a, b) => a - b)),
+        fc.constantFrom(...TRANSFER_ERROR_CODES),
+      ),
       { maxKeys: 4 },
     ),
   }),

@@ -8,8 +8,12 @@ import { CONTENT_ID_PATTERN, ID_PATTERN } from './ids.ts';
  * Version 2 names the room in `open`: a device serves a file only within a room both share.
  * Version 3 adds partial sources: the manifest says whether the source holds every chunk, and a partial
  * source says which chunks it holds in `have` messages (more as it verifies them).
+ * Version 4 adds `coming`: a partial source also says which chunks it has asked for and not yet got, so
+ * a downloader leaves those to it instead of fetching them from the original source a second time.
  */
-export const TRANSFER_PROTOCOL_VERSION = 3;
+export const TRANSFER_PROTOCOL_VERSION = 4;
+/** Versions a source serves: a version-3 downloader is served as before (it is sent no `coming`). */
+export const SERVED_PROTOCOL_VERSIONS = [3, 4] as const;
 /** Chunk indices per chunk-request message. */
 export const MAX_CHUNKS_PER_REQUEST = 64;
 /** Largest control message accepted, in characters. */
@@ -18,6 +22,18 @@ export const MAX_CONTROL_MESSAGE = 16 * 1024;
 export const MAX_HAVE_RANGES = 256;
 /** A partial source tells a downloader about newly verified chunks at most this often. */
 export const HAVE_ANNOUNCE_MS = 250;
+/** A partial source tells a downloader what it has asked for (`coming`) at most this often. */
+export const COMING_ANNOUNCE_MS = 50;
+/**
+ * Chunks one `coming` message may claim: an honest downloader has at most its window in flight, and
+ * whatever it claims beyond this is its own loss (the rest is not said). A downloader ignores longer claims.
+ */
+export const MAX_COMING_CHUNKS = 256;
+/**
+ * A `coming` claim a downloader honours for this long after it first saw it; a chunk still not held by
+ * then is fetched elsewhere, and the claimer's later claims are ignored (it is slow, or it lies).
+ */
+export const COMING_MS = 10_000;
 
 /**
  * What both ends rely on. A downloader stays inside them; a source enforces them and answers anything
@@ -61,7 +77,7 @@ export const controlMessage = z.discriminatedUnion('t', [
     id: transferId,
     contentId,
     roomId: z.string().regex(ID_PATTERN),
-    v: z.literal(TRANSFER_PROTOCOL_VERSION),
+    v: z.literal(SERVED_PROTOCOL_VERSIONS),
   }),
   /** source -> downloader: the manifest header; `chunkCount * 32` bytes of hashes follow in hash frames */
   z.strictObject({
@@ -89,6 +105,20 @@ export const controlMessage = z.discriminatedUnion('t', [
     ranges: z
       .array(z.number().int().min(0).max(TRANSFER_LIMITS.maxChunkCount))
       .min(2)
+      .max(2 * MAX_HAVE_RANGES)
+      .refine((r) => r.length % 2 === 0, 'pairs'),
+  }),
+  /**
+   * partial source -> downloader (version 4): the chunks it has asked its own sources for and not yet
+   * verified, as [start, end) pairs like `have`, replacing the previous `coming` (empty: none). A claim
+   * about the near future, weaker than `have`: the downloader leaves those chunks to this source for at
+   * most COMING_MS, never asks it for them before a `have`, and checks the claim's size and ranges.
+   */
+  z.strictObject({
+    t: z.literal('coming'),
+    id: transferId,
+    ranges: z
+      .array(z.number().int().min(0).max(TRANSFER_LIMITS.maxChunkCount))
       .max(2 * MAX_HAVE_RANGES)
       .refine((r) => r.length % 2 === 0, 'pairs'),
   }),

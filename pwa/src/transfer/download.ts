@@ -109,6 +109,7 @@ export class Download {
   /** The chunks verified here (resumed ones too): what this device may serve while it downloads. */
   readonly have: HaveMap;
   private readonly haveListeners = new Set<(index: number) => void>();
+  private readonly requestListeners = new Set<() => void>();
   private readonly spreadSeed: number;
 
   constructor(spec: DownloadSpec, sources: string[], deps: DownloadDeps) {
@@ -127,6 +128,17 @@ export class Download {
   onHave(listener: (index: number) => void): () => void {
     this.haveListeners.add(listener);
     return () => this.haveListeners.delete(listener);
+  }
+
+  /** The set of chunks requested and not yet verified may have changed (for a partial source's `coming`). */
+  onRequest(listener: () => void): () => void {
+    this.requestListeners.add(listener);
+    return () => this.requestListeners.delete(listener);
+  }
+
+  /** The chunks requested from sources and not yet verified. */
+  requested(): number[] {
+    return this.scheduler.requested();
   }
 
   onChange(listener: (s: DownloadStatus) => void): () => void {
@@ -234,9 +246,11 @@ export class Download {
     const link: SourceLink = new SourceLink(peerId, this.spec, this.clock, {
       onPiece: () => this.scheduler.piece(peerId, this.clock.now()),
       onChunk: (index, bytes) => this.onChunk(link, index, bytes),
-      onHave: () => this.feed(link),
+      // a claim may free a chunk for another source (a `coming` withdrawn), so every link is fed
+      onHave: () => this.feedAll(),
     });
     this.links.set(peerId, link);
+    this.scheduler.connecting(peerId, this.clock.now());
     link.onEnd((err) => this.linkEnded(link, err));
     void this.openLink(link);
   }
@@ -263,7 +277,8 @@ export class Download {
     // manifest was all that was missing
     if (this.scheduler.complete) return void this.complete();
     this.setState('downloading');
-    this.feed(link);
+    // a complete source held back while this one connected may now take more (scheduler.ts)
+    this.feedAll();
   }
 
   private linkEnded(link: SourceLink, err: DownloadError) {
@@ -272,6 +287,8 @@ export class Download {
     this.ready.delete(link);
     this.droppedGone += link.dropped;
     if (link.lastDropped) this.lastDropped = `${peerId}: ${link.lastDropped}`;
+    // a partial source's transfer ends when its own download does: complete now, it is asked again at once
+    const wasPartial = this.scheduler.isPartial(peerId);
     this.scheduler.release(peerId);
     if (this.isOver() || this.state === 'finishing') return;
     if (err.code === 'busy' || err.code === 'idle') {
@@ -280,7 +297,8 @@ export class Download {
       if (tries <= MAX_BUSY_RETRIES) {
         if (err.code === 'busy') this.lastError = 'busy';
         this.phase.set(peerId, 'waiting');
-        this.later(RETRY_MS * (err.code === 'busy' ? Math.min(tries, 5) : 1), () => {
+        const wait = err.code === 'busy' ? RETRY_MS * Math.min(tries, 5) : wasPartial ? 0 : RETRY_MS;
+        this.later(wait, () => {
           if (this.phase.get(peerId) !== 'waiting') return;
           this.phase.set(peerId, 'idle');
           this.fillSources();
@@ -294,6 +312,7 @@ export class Download {
       if (err.code !== 'source_left' || this.lastError === 'no_source') this.lastError = err.code;
     }
     if (err.code === 'verification_failed') this.scheduler.ban(peerId);
+    for (const l of this.requestListeners) l();
     this.feedAll();
     // after the current event: whoever saw this source go may be offering another one right now
     queueMicrotask(() => this.fillSources());
@@ -325,6 +344,7 @@ export class Download {
       ),
     });
     link.request(chunks, (i) => this.chunkLength(i));
+    if (chunks.length > 0) for (const l of this.requestListeners) l();
   }
 
   private feedAll() {
@@ -415,6 +435,8 @@ export class Download {
       else this.scheduler.ban(source);
       this.links.get(source)?.fail(new DownloadError('source_left', reason));
     }
+    // a partial source's `coming` claim may have expired: its chunks go to another source
+    this.feedAll();
     this.emit(false);
   }
 

@@ -12,6 +12,9 @@ export interface Downloading {
   readonly have: HaveMap;
   onHave(listener: (index: number) => void): () => void;
   onChange(listener: (s: { state: DownloadState }) => void): () => void;
+  /** chunks asked for and not yet verified (what it may say is `coming`) */
+  requested(): number[];
+  onRequest(listener: () => void): () => void;
 }
 
 const RUNNING: ReadonlySet<DownloadState> = new Set(['connecting', 'downloading']);
@@ -35,6 +38,8 @@ export function partialSourceOf(
   return {
     have: d.have,
     onHave: (listener) => d.onHave(listener),
+    coming: () => (ended ? [] : d.requested()),
+    onComing: (listener) => d.onRequest(listener),
     onEnd(listener) {
       if (ended) {
         listener();

@@ -14,6 +14,13 @@
 //   a have-map says only what a source holds, not what it has asked for. With only complete sources
 //   every chunk is equally rare: lowest index first (a file fills front to back, so media can preview
 //   early), with no rarity scan.
+// - The original source's upload is what is scarce while partial sources spread a file: a complete
+//   source is not asked for a chunk that a linked partial source holds, or says is on its way to it
+//   (`coming`, trusted for COMING_MS, see claims.ts). So two downloaders of one file each fetch their
+//   own share from it and trade the rest, and it sends each chunk about once (measured: 1.4-1.75 times
+//   the file before). Rarity alone cannot do this: what another downloader has asked for looks as rare
+//   as anything. A partial source that does not deliver what it holds misses its deadlines (dropped,
+//   then the complete source is asked); one whose claims expire is no longer believed.
 // - End-game: once no chunk is missing, an idle source may also take chunks another source still owes
 //   (at most two owners per chunk); the first verified copy wins and the other owner forgets it.
 // - A source that owes data is dropped when it sends no valid piece for `silenceMs`, or delivers no
@@ -41,6 +48,12 @@ export const SOURCE_DEADLINES = {
   uselessMs: 60_000,
 } as const;
 
+/**
+ * While another source is still connecting (it may turn out to be a partial source, whose have-map and
+ * claims would spare the complete one), a complete source gets one chunk at a time, for at most this long.
+ */
+export const CONNECT_GRACE_MS = 1500;
+
 /** Owners a chunk may have at once (the original and one end-game copy). */
 const MAX_OWNERS = 2;
 
@@ -50,6 +63,8 @@ export type DropReason = 'silent' | 'slow' | 'useless';
 export interface HaveView {
   has(index: number): boolean;
   readonly complete: boolean;
+  /** whether the source says `index` is on its way to it (a partial source's `coming`, see claims.ts) */
+  coming?(index: number, now: number): boolean;
 }
 
 interface SourceRecord {
@@ -63,6 +78,8 @@ interface SourceRecord {
   lastVerified: number;
   /** when it was linked, or last given a chunk */
   lastAssigned: number;
+  /** when it started connecting (no manifest yet), else null */
+  connectingSince: number | null;
   bad: number;
   banned: boolean;
 }
@@ -129,6 +146,11 @@ export class ChunkScheduler {
     return this.owners.get(index)?.sources.includes(source) ?? false;
   }
 
+  /** Every chunk requested and not yet verified, from any source. */
+  requested(): number[] {
+    return [...this.owners.keys()];
+  }
+
   inflight(source: string): number[] {
     return [...(this.sources.get(source)?.inflight ?? [])];
   }
@@ -149,19 +171,60 @@ export class ChunkScheduler {
     const rec = this.record(source, now);
     rec.have = have;
     rec.lastAssigned = now;
+    rec.connectingSince = null;
+  }
+
+  /** `source` is being connected to: what it holds is not known yet (see CONNECT_GRACE_MS). */
+  connecting(source: string, now: number): void {
+    const rec = this.record(source, now);
+    if (rec.have === undefined) rec.connectingSince = now;
+  }
+
+  /** Whether `source` is linked and holds only part of the file. */
+  isPartial(source: string): boolean {
+    const have = this.sources.get(source)?.have;
+    return have !== undefined && have !== null && !have.complete;
   }
 
   /** Whether `source` could be given something now (missing chunks it holds, or end-game copies). */
-  hasWorkFor(source: string): boolean {
+  hasWorkFor(source: string, now = 0): boolean {
     if (!this.isUsable(source) || this.complete) return false;
     const have = this.sources.get(source)?.have ?? null;
-    if (this.missingCount > 0) {
-      if (have === null || have.complete) return true;
-      for (let i = this.cursor; i < this.count; i++) if (this.state[i] === 0 && have.has(i)) return true;
-    }
+    const spare = this.spareFor(source, have, now);
+    if (this.missingCount > 0)
+      for (let i = this.cursor; i < this.count; i++)
+        if (this.state[i] === 0 && (have?.has(i) ?? true) && spare(i)) return true;
     for (const [i, o] of this.owners)
-      if (o.sources.length < MAX_OWNERS && !o.sources.includes(source) && (have?.has(i) ?? true)) return true;
+      if (o.sources.length < MAX_OWNERS && !o.sources.includes(source) && (have?.has(i) ?? true) && spare(i))
+        return true;
     return false;
+  }
+
+  /** A complete source, while another source is connecting (for less than CONNECT_GRACE_MS). */
+  private othersConnecting(source: string, have: HaveView | null, now: number): boolean {
+    if (have !== null && !have.complete) return false;
+    for (const [s, r] of this.sources)
+      if (
+        s !== source &&
+        !r.banned &&
+        r.connectingSince !== null &&
+        now - r.connectingSince < CONNECT_GRACE_MS
+      )
+        return true;
+    return false;
+  }
+
+  /**
+   * Whether `source` may be asked for a chunk as far as the other sources go: a complete source not for
+   * one a linked partial source holds or has coming (see the top of the file); a partial source always.
+   */
+  private spareFor(source: string, have: HaveView | null, now: number): (index: number) => boolean {
+    if (have !== null && !have.complete) return () => true;
+    const partials: HaveView[] = [];
+    for (const [s, r] of this.sources)
+      if (s !== source && !r.banned && r.have && !r.have.complete) partials.push(r.have);
+    if (partials.length === 0) return () => true;
+    return (i) => !partials.some((p) => p.has(i) || p.coming?.(i, now));
   }
 
   /**
@@ -171,12 +234,15 @@ export class ChunkScheduler {
    */
   take(source: string, now: number, limits: TakeLimits): number[] {
     const rec = this.record(source, now);
-    if (rec.banned || limits.maxChunks <= 0) return [];
     const have = rec.have ?? null;
+    if (this.othersConnecting(source, have, now))
+      limits = { ...limits, maxChunks: Math.min(limits.maxChunks, 1 - rec.inflight.size) };
+    if (rec.banned || limits.maxChunks <= 0) return [];
+    const spare = this.spareFor(source, have, now);
     const out: number[] = [];
     let bytes = 0;
     const fits = (i: number) => out.length < limits.maxChunks && bytes + this.lengthOf(i) <= limits.maxBytes;
-    for (const i of this.missingFor(have, limits.maxChunks)) {
+    for (const i of this.missingFor(have, spare, limits.maxChunks)) {
       if (!fits(i)) break;
       this.state[i] = 1;
       this.missingCount--;
@@ -187,7 +253,8 @@ export class ChunkScheduler {
     if (out.length > 0 || this.missingCount > 0) return out;
     const candidates = [...this.owners]
       .filter(
-        ([i, o]) => o.sources.length < MAX_OWNERS && !o.sources.includes(source) && (have?.has(i) ?? true),
+        ([i, o]) =>
+          o.sources.length < MAX_OWNERS && !o.sources.includes(source) && (have?.has(i) ?? true) && spare(i),
       )
       .sort((a, b) => a[1].since - b[1].since || a[0] - b[0]);
     for (const [i] of candidates) {
@@ -199,10 +266,10 @@ export class ChunkScheduler {
   }
 
   /**
-   * Missing chunks `have` holds, in the order to ask for them: rarest first, then lowest index. Stops
+   * Missing chunks `have` holds (and `spare` allows), in the order to ask for them: rarest first, then lowest index. Stops
    * early once `enough` chunks held by no other linked source are found (none can be rarer).
    */
-  private missingFor(have: HaveView | null, enough: number): number[] {
+  private missingFor(have: HaveView | null, spare: (index: number) => boolean, enough: number): number[] {
     const others: HaveView[] = [];
     let partial = have !== null && !have.complete;
     let linked = 0;
@@ -222,7 +289,7 @@ export class ChunkScheduler {
         if (i === this.cursor) this.cursor++;
         continue;
       }
-      if (have !== null && !have.has(i)) continue;
+      if ((have !== null && !have.has(i)) || !spare(i)) continue;
       // every linked source complete: all chunks equally rare, lowest first
       let holders = 0;
       if (partial) {
@@ -308,7 +375,10 @@ export class ChunkScheduler {
   release(source: string): void {
     for (const i of this.inflight(source)) this.drop(i, source);
     const rec = this.sources.get(source);
-    if (rec) rec.have = undefined;
+    if (rec) {
+      rec.have = undefined;
+      rec.connectingSince = null;
+    }
   }
 
   /** Sources that owe data and broke a deadline, with why. The caller drops them (and bans them). */
@@ -385,6 +455,7 @@ function blankRecord(now: number): SourceRecord {
     lastPiece: now,
     lastVerified: now,
     lastAssigned: now,
+    connectingSince: null,
     bad: 0,
     banned: false,
   };

@@ -12,6 +12,7 @@
 // file from the library, or nothing. A partial is never described as complete.
 import { chunkCount, chunkRange } from '../../../worker/protocol/content.ts';
 import {
+  COMING_ANNOUNCE_MS,
   type ControlMessage,
   foreignOpen,
   HAVE_ANNOUNCE_MS,
@@ -19,6 +20,7 @@ import {
   type TransferErrorCode,
 } from '../../../worker/protocol/transfer.ts';
 import type { Channel } from './channel.ts';
+import { comingRanges } from './claims.ts';
 import { type Clock, systemClock, within } from './clock.ts';
 import { decodeControl, encodeControl } from './control.ts';
 import { HIGH_WATER, LOW_WATER } from './flow.ts';
@@ -39,6 +41,10 @@ export interface PartialSource {
   have: HaveMap;
   /** each newly verified chunk, until the returned function is called */
   onHave(listener: (index: number) => void): () => void;
+  /** the chunks it has asked for and not yet verified (said as `coming` to version-4 downloaders) */
+  coming(): number[];
+  /** what `coming` answers may have changed, until the returned function is called */
+  onComing(listener: () => void): () => void;
   /** the download stopped (finished, cancelled, failed): nothing more is served from here */
   onEnd(listener: () => void): () => void;
   /** `length` bytes of verified chunk `index` from `offset` */
@@ -136,6 +142,10 @@ interface Serving {
   newHaves: number[];
   haveTimer: unknown;
   unsubscribe: (() => void)[];
+  /** the downloader's protocol version (from 4 it is told what is `coming`), the last `coming` sent, its timer */
+  version: number;
+  lastComing: string;
+  comingTimer: unknown;
 }
 
 interface Attached {
@@ -328,6 +338,9 @@ export class TransferServer {
       newHaves: [],
       haveTimer: null,
       unsubscribe: [],
+      version: msg.v,
+      lastComing: '',
+      comingTimer: null,
     };
     a.transfers.set(msg.id, t);
     this.options.onUploadChange?.(info);
@@ -336,6 +349,7 @@ export class TransferServer {
       // listening before the manifest goes out: a chunk verified meanwhile is announced after it
       t.unsubscribe.push(
         partial.onHave((index) => this.announce(a, t, index)),
+        partial.onComing(() => this.announceComing(a, t)),
         partial.onEnd(() => {
           this.fail(a, t.id, 'timeout', 'The partial copy is gone; ask again.');
           this.finish(a, t);
@@ -344,9 +358,11 @@ export class TransferServer {
     }
     try {
       await this.sendManifest(a, t);
-      if (partial && !t.ended)
+      if (partial && !t.ended) {
         for (const ranges of partial.have.ranges())
           channel.send(encodeControl({ t: 'have', id: t.id, ranges }));
+        this.sendComing(a, t);
+      }
     } catch {
       return this.closeChannel(a);
     }
@@ -368,6 +384,28 @@ export class TransferServer {
         this.closeChannel(a);
       }
     }, HAVE_ANNOUNCE_MS);
+  }
+
+  /** What the download has asked for changed: told (if it did change) at most every COMING_ANNOUNCE_MS. */
+  private announceComing(a: Attached, t: Serving) {
+    if (t.ended || t.version < 4) return;
+    t.comingTimer ??= this.clock.setTimeout(() => {
+      t.comingTimer = null;
+      this.sendComing(a, t);
+    }, COMING_ANNOUNCE_MS);
+  }
+
+  private sendComing(a: Attached, t: Serving) {
+    const partial = t.file.partial;
+    if (!partial || t.ended || t.version < 4 || a.channel.closed) return;
+    const text = encodeControl({ t: 'coming', id: t.id, ranges: comingRanges(partial.coming()) });
+    if (text === t.lastComing) return;
+    try {
+      a.channel.send(text);
+      t.lastComing = text;
+    } catch {
+      this.closeChannel(a);
+    }
   }
 
   private async sendManifest(a: Attached, t: Serving) {
@@ -504,6 +542,7 @@ export class TransferServer {
     t.queued.clear();
     this.clock.clearTimeout(t.idle);
     this.clock.clearTimeout(t.haveTimer);
+    this.clock.clearTimeout(t.comingTimer);
     t.newHaves.length = 0;
     for (const u of t.unsubscribe.splice(0)) u();
     a.transfers.delete(t.id);

@@ -7,11 +7,11 @@ import { chunkCount } from '../../../worker/protocol/content.ts';
 import { MAX_CHUNKS_PER_REQUEST, TRANSFER_PROTOCOL_VERSION } from '../../../worker/protocol/transfer.ts';
 import { HashesAssembler } from './assemble.ts';
 import type { Channel, ChannelData } from './channel.ts';
+import { PeerHave } from './claims.ts';
 import type { Clock } from './clock.ts';
 import { decodeControl, encodeControl } from './control.ts';
 import { DownloadError, type DownloadErrorCode, type DownloadSpec } from './downloadTypes.ts';
 import { decodeFrame, FrameKind } from './frames.ts';
-import { HaveMap } from './haveMap.ts';
 
 /** How long a source may take to send the whole manifest after `open`. */
 export const MANIFEST_MS = 15_000;
@@ -22,8 +22,8 @@ export interface Manifest {
   size: number;
   chunkSize: number;
   hashes: HashesAssembler;
-  /** what a partial source says it holds (grows with its `have` messages); null: a complete source */
-  have: HaveMap | null;
+  /** what a partial source says it holds (grows with its `have` messages) and has coming; null: a complete source */
+  have: PeerHave | null;
 }
 
 export interface LinkHandlers {
@@ -31,7 +31,7 @@ export interface LinkHandlers {
   onPiece(index: number): void;
   /** Chunk `index` is complete (not yet verified); `bytes` now belongs to the receiver. */
   onChunk(index: number, bytes: Uint8Array): void;
-  /** A partial source claims more chunks (already in its manifest's `have`). */
+  /** A partial source claims more chunks, or other ones coming (already in its manifest's `have`). */
   onHave?(): void;
 }
 
@@ -254,7 +254,7 @@ export class SourceLink {
         chunkSize: msg.chunkSize,
         hashes: new HashesAssembler(msg.chunkCount),
         // sized by the chunk count just checked against the listing: a claim can never grow it
-        have: msg.partial ? new HaveMap(msg.chunkCount) : null,
+        have: msg.partial ? new PeerHave(msg.chunkCount) : null,
       };
       this.manifest.header = header;
       if (header.hashes.complete) this.manifest.resolve(header);
@@ -264,6 +264,12 @@ export class SourceLink {
       const added = have.addRanges(msg.ranges);
       if (added === null) return this.protocolError('have outside the manifest');
       if (added.length > 0) this.handlers.onHave?.();
+    } else if (msg.t === 'coming') {
+      const have = this.manifest?.header?.have;
+      if (!have) return this.protocolError('coming from a complete source');
+      if (!have.setComing(msg.ranges, this.clock.now()))
+        return this.protocolError('coming outside the limits');
+      this.handlers.onHave?.();
     } else if (msg.t === 'error') {
       this.fail(new DownloadError(codeFor(msg.code), 'the source answered with an error'));
     } else if (msg.t === 'cancel') {

@@ -14,6 +14,7 @@ import type { ServedFile } from '../transfer/server.ts';
 import { isOffline } from './api.ts';
 import { bestEffort } from './bestEffort.ts';
 import { Observable } from './observable.ts';
+import { PartialShares } from './partialShares.ts';
 import { roomMembersFrom } from './roomMembers.ts';
 import type { Session } from './session.ts';
 import { sharedFiles } from './sharedFiles.ts';
@@ -28,6 +29,7 @@ export interface PageTransfers {
 
 export function startPageTransfers(session: Session, libraryVersion: Observable<number>): PageTransfers {
   const access = new RoomMembership(roomMembersFrom(session.api), systemClock);
+  const partials = new PartialShares(session.api);
   void refreshLibraryRooms();
   libraryVersion.subscribe(() => void refreshLibraryRooms());
   const engine: TransferEngine = new TransferEngine({
@@ -48,12 +50,10 @@ export function startPageTransfers(session: Session, libraryVersion: Observable<
       fetchingIn: (contentId) => engine.fetchingIn(contentId),
       openPartial: (contentId) => engine.partialFile(contentId),
     }),
-    onPartial: (file, roomId, serving) => void listPartial(session, file, roomId, serving),
+    onPartial: (file, roomId, serving) => void listPartial(partials, file, roomId, serving),
     onFinished: (entry) => {
       // shared back whole below: the same share, no longer partial (it must not be taken back)
-      const partial = partialShares.get(entry.contentId);
-      if (partial) partial.state = 'finished';
-      partialShares.delete(entry.contentId);
+      partials.finished(entry.contentId);
       addLibraryRoom(entry);
       // the library now holds something worth keeping: ask the browser not to evict it under pressure
       void navigator.storage?.persist?.().catch(() => false); // refused: kept all the same, evictable
@@ -185,46 +185,13 @@ async function shareBack(session: Session, entries: LibraryEntry[]): Promise<voi
   }
 }
 
-/** This device's partial shares (downloads it serves from while they run), by content id. */
-interface PartialShare {
-  roomId: string;
-  shareId: string | null;
-  state: 'listed' | 'stopped' | 'finished';
-}
-const partialShares = new Map<string, PartialShare>();
-
-/**
- * Lists this device in the room as a partial source of a running download (issue 11), or takes that
- * listing back when the download stopped without finishing. Best effort: without the listing the
- * download still runs, only nobody learns to ask this device for its chunks.
- */
-async function listPartial(session: Session, file: RoomFile, roomId: string, serving: boolean) {
-  if (serving) {
-    // test builds only: the spread bench's baseline sets this: the device is not listed, as before issue 11
-    if (__MESHDROP_TEST_HOOKS__ && (globalThis as { __meshdropNoPartials?: boolean }).__meshdropNoPartials)
-      return;
-    if (!hasWebRtc() || partialShares.has(file.contentId)) return;
-    const entry: PartialShare = { roomId, shareId: null, state: 'listed' };
-    partialShares.set(file.contentId, entry);
-    const { contentId, size, name, type, chunkSize, path } = file;
-    const shared = await session.api
-      .createShares(roomId, [
-        { contentId, size, name, type, chunkSize, ...(path ? { path } : {}), partial: true },
-      ])
-      // not listed: the download runs all the same, only nobody learns to ask this device
-      .catch(() => null);
-    entry.shareId = shared?.shares[0]?.shareId ?? null;
-    // it stopped while the tracker was being told (finished: the share is complete now, and stays)
-    if (entry.state === 'stopped' && entry.shareId)
-      await session.api.removeShare(roomId, entry.shareId).catch(() => undefined); // gone with the device
+/** Lists this device as a partial source of a running download (issue 11), or takes that listing back. */
+function listPartial(partials: PartialShares, file: RoomFile, roomId: string, serving: boolean) {
+  if (!serving) return partials.unlist(file.contentId);
+  // test builds only: the spread bench's baseline sets this: the device is not listed, as before issue 11
+  if (__MESHDROP_TEST_HOOKS__ && (globalThis as { __meshdropNoPartials?: boolean }).__meshdropNoPartials)
     return;
-  }
-  const entry = partialShares.get(file.contentId);
-  partialShares.delete(file.contentId);
-  if (!entry) return;
-  entry.state = 'stopped';
-  // not taken back: serving answers not_found, and the share goes when the device leaves
-  if (entry.shareId) await session.api.removeShare(entry.roomId, entry.shareId).catch(() => undefined);
+  if (hasWebRtc()) return partials.list(file, roomId);
 }
 
 /** A system notification when a download finishes while the page is in the background. */

@@ -2,8 +2,9 @@
 // back silently when the browser still grants read access; every other share is withdrawn from its room
 // (a listed source that cannot send would make downloads fail) and listed to be picked again.
 import type { FileHash } from '../transfer/hashing.ts';
-import { ApiError, type TrackerApi } from './api.ts';
+import type { TrackerApi } from './api.ts';
 import { canRead } from './fsAccess.ts';
+import { isGone, withdrawStalePartialShares } from './partialShares.ts';
 import { listShareRecords, type ShareRecord, saveShareRecord, sharedFiles } from './sharedFiles.ts';
 import { hasWebRtc } from './webrtc.ts';
 
@@ -15,7 +16,10 @@ export function isUnchanged(file: File, r: ShareRecord): boolean {
   return file.size === r.size && file.lastModified === r.lastModified;
 }
 
-/** Re-registers what can be read, withdraws the rest. Throws when the tracker is unreachable. */
+/**
+ * Re-registers what can be read, withdraws the rest, and the partial listings of downloads an earlier
+ * load ran. Throws when the tracker is unreachable.
+ */
 export async function reconcileShares(api: TrackerApi): Promise<void> {
   for (const record of await listShareRecords()) {
     if (record.withdrawn || sharedFiles.getByShareId(record.shareId)) continue;
@@ -30,16 +34,15 @@ export async function reconcileShares(api: TrackerApi): Promise<void> {
     // unreachable: stop at the first failure (each could take a timeout); the caller retries later
     await withdraw(api, record);
   }
+  await withdrawStalePartialShares(api);
 }
-
-const GONE = new Set(['share_not_found', 'room_not_found', 'not_member', 'not_owner', 'unauthorized']);
 
 async function withdraw(api: TrackerApi, record: ShareRecord): Promise<void> {
   try {
     await api.removeShare(record.roomId, record.shareId);
   } catch (error) {
     // already gone from the room one way or another: nothing left to withdraw
-    if (!(error instanceof ApiError && GONE.has(error.code))) throw error;
+    if (!isGone(error)) throw error;
   }
   await saveShareRecord({ ...record, withdrawn: true });
 }

@@ -4,13 +4,17 @@
 import { openAsBlob } from 'node:fs';
 import { lstat, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { roomMembersFrom } from '../../../pwa/src/net/roomMembers.ts';
 import { formatSize, formatSpeed } from '../../../pwa/src/state/format.ts';
+import { createAuthorizer, RoomMembership } from '../../../pwa/src/transfer/access.ts';
+import { systemClock } from '../../../pwa/src/transfer/clock.ts';
 import { hashBlob } from '../../../pwa/src/transfer/hashing.ts';
 import { TransferServer } from '../../../pwa/src/transfer/server.ts';
 import type { RoomFile } from '../../../worker/protocol/api.ts';
 import { listRoom, type Picked, pick, placeOf } from '../catalog.ts';
 import type { Context } from '../context.ts';
 import { type FetchResult, fetchFile } from '../download/fetchFile.ts';
+import { PartialServing } from '../download/partialServing.ts';
 import { CliError } from '../errors.ts';
 import { numbered, prepareTarget, safeRelativePath } from '../files/outputPath.ts';
 import { acceptTransfers, connectTo } from '../net/transport.ts';
@@ -60,8 +64,31 @@ export async function getCommand(
     results.push(skippedResult(p));
   }
   if (todo.length > 0) {
-    // others may try to fetch from this device while it is online: they hear `not_found` at once
-    const server = new TransferServer({ authorize: () => null });
+    // while a file comes in, its verified chunks are served to the room's members (issue 11); anything
+    // else asked of this device is answered `not_found`
+    const partials = new PartialServing({
+      list: async (roomId, f) => {
+        const { contentId, size, name, type, chunkSize, path } = f;
+        const input = { contentId, size, name, type, chunkSize, ...(path ? { path } : {}), partial: true };
+        const answer = await session.call(() => session.api.createShares(roomId, [input]));
+        return answer.shares[0]?.shareId ?? null;
+      },
+      unlist: async (roomId, shareId) => {
+        await session.call(() => session.api.removeShare(roomId, shareId));
+      },
+    });
+    const server = new TransferServer({
+      authorize: createAuthorizer({
+        self: () => session.knownDevice?.peerId ?? null,
+        rooms: () => new Set(),
+        membership: new RoomMembership(roomMembersFrom(session.api), systemClock),
+        sharedIn: () => new Set(),
+        open: async () => null,
+        fetchRooms: () => partials.rooms(),
+        fetchingIn: (contentId) => partials.roomsOf(contentId),
+        openPartial: (contentId) => partials.file(contentId),
+      }),
+    });
     const online = await goOnline(ctx, session, 'get', acceptTransfers(server));
     const fetchOne = async (p: Planned) => {
       const { file } = p.picked;
@@ -74,7 +101,12 @@ export async function getCommand(
         overwrite: options.overwrite ?? false,
         sources,
       };
-      return fetchFile(plan, { connect: (peerId) => connectTo(online.peer(), peerId), out: ctx.out, signal });
+      return fetchFile(plan, {
+        connect: (peerId) => connectTo(online.peer(), peerId),
+        out: ctx.out,
+        signal,
+        serve: (download, store, f, roomId) => partials.begin(download, store, f, roomId),
+      });
     };
     try {
       for (const p of todo) {

@@ -53,6 +53,8 @@ export interface FetchDeps {
   /** Aborts when the person presses Ctrl+C: the partial file is kept and `interrupted` thrown. */
   signal: AbortSignal;
   now?: () => number;
+  /** Serves the download's verified chunks while it runs (issue 11); returns how to stop that. */
+  serve?: (download: Download, store: DiskChunkStore, file: RoomFile, roomId: string) => () => Promise<void>;
 }
 
 export async function fetchFile(plan: FetchPlan, deps: FetchDeps): Promise<FetchResult> {
@@ -120,6 +122,7 @@ async function fetchOnce(plan: FetchPlan, deps: FetchDeps): Promise<Attempt> {
     plan.sources,
     { connect: deps.connect, store, hashChunk, rootOf, clock: systemClock },
   );
+  const stopServing = deps.serve?.(download, store, file, plan.roomId);
   const bar = progressBar(deps.out, file.name, file.size, deps.now);
   const seen = new Set<string>();
   const clock = deps.now ?? Date.now;
@@ -156,6 +159,7 @@ async function fetchOnce(plan: FetchPlan, deps: FetchDeps): Promise<Attempt> {
   } finally {
     deps.signal.removeEventListener('abort', onAbort);
     bar.stop();
+    await stopServing?.();
   }
 }
 

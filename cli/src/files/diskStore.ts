@@ -97,6 +97,21 @@ export class DiskChunkStore implements ChunkStore {
     this.written++;
   }
 
+  /**
+   * `length` bytes of chunk `index` from `offset`, read back from the partial file (to serve it while the
+   * download runs; the caller serves only chunks verified and written by this run).
+   */
+  async read(index: number, offset: number, length: number): Promise<Uint8Array> {
+    if (!this.part) throw new Error('store not open');
+    const { start, end } = chunkRange(this.o.size, this.o.chunkSize, index);
+    if (!Number.isInteger(offset) || offset < 0 || length < 0 || start + offset + length > end)
+      throw new Error('outside the chunk');
+    const bytes = new Uint8Array(length);
+    const { bytesRead } = await this.part.read(bytes, 0, length, start + offset);
+    if (bytesRead !== length) throw new Error('chunk not on disk');
+    return bytes;
+  }
+
   async finish(type: string): Promise<Blob> {
     if (!this.part) throw new Error('store not opened');
     try {

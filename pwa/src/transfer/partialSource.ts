@@ -67,16 +67,32 @@ const sources = new WeakMap<ServableDownload, PartialSource>();
 
 /**
  * The download as a served file, or null: before its manifest is proved (nothing could be checked),
- * once it stopped running, or when its storage cannot read chunks back.
+ * once it stopped running, or when its storage cannot read chunks back. `have`: the chunks it may serve
+ * (by default all it holds; the CLI serves only those verified by this run, not ones resumed from disk
+ * and checked only at the end).
  */
-export function partialFileOf(d: ServableDownload, store: Pick<ChunkStore, 'read'>): ServedFile | null {
+export function partialFileOf(
+  d: ServableDownload,
+  store: Pick<ChunkStore, 'read'>,
+  have: HaveMap = d.have,
+): ServedFile | null {
   const read = store.read?.bind(store);
   if (!read || !isServable(d.status().state)) return null;
   const hashes = d.verifiedHashes();
-  if (d.have.count === 0 || hashes.length !== d.have.count * 32) return null;
+  if (have.count === 0 || hashes.length !== have.count * 32) return null;
   let partial = sources.get(d);
   if (!partial) {
-    partial = partialSourceOf(d, read);
+    const view: Downloading =
+      have === d.have
+        ? d
+        : {
+            have,
+            onHave: (l) => d.onHave((i) => have.has(i) && l(i)),
+            onChange: (l) => d.onChange(l),
+            requested: () => d.requested(),
+            onRequest: (l) => d.onRequest(l),
+          };
+    partial = partialSourceOf(view, read);
     sources.set(d, partial);
   }
   const { contentId, size, chunkSize, name } = d.spec;

@@ -5,6 +5,8 @@
 //   3. `get` stopped with Ctrl+C, then killed, then run again asks for none of the chunks it had verified
 //   4. a hostile source (the app's tamper seam): one bad chunk is thrown away and fetched again; a source
 //      that corrupts everything ends in a clear failure and no file under the name
+//   6. while `get` downloads from a slow source, another member (the app) gets the chunks it verified
+//      from it: the terminal is listed as a partial source (runs before 5)
 //   5. headless to headless: `share --watch` picks up a new file, a tracker restart later both devices
 //      are back and `get` works; a deleted file is withdrawn
 // One LAN, tracker and browser for all; journey 5 restarts the tracker, so it runs last.
@@ -13,13 +15,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CliRun, Device } from '../lan/index.ts';
 import { checkPrerequisites, NodePeer } from '../lan/index.ts';
-import { addFolder, createRoom } from '../pwa/support.ts';
+import { addFolder, createRoom, waitConnected } from '../pwa/support.ts';
 import { journeyLan } from '../transfer/journeyLan.ts';
 import {
   clickDownload,
   contentIdOf,
   downloadRowOf,
   elapsed,
+  engineItem,
   fileRowOf,
   MiB,
   saveAndHash,
@@ -237,6 +240,51 @@ describe.skipIf(skip)('the command-line peer with the app', () => {
       await removeSeam(alice.page);
     }
     console.log(`[time] cli journey 4: ${elapsed(t0)}`);
+  });
+
+  it('6. while `get` downloads, it serves the chunks it verified to another member (a partial source)', {
+    timeout: 150_000,
+  }, async () => {
+    const t0 = Date.now();
+    const set = newFixtures();
+    const fx = set.add({ name: 'spread from the terminal.bin', size: 16 * MiB + 7 });
+    const link = await newRoom();
+    const who = await srv.exec(['--json', 'whoami']);
+    const srvId = (JSON.parse(who.stdout.trim().split('\n').at(-1)!) as { devices: { peerId: string }[] })
+      .devices[0]!.peerId;
+    await shareLoose(alice.page, [fx]);
+    await fileRowOf(alice.page, fx).waitFor({ timeout: 30_000 });
+    const bob = await env.lan.startDevice('bob');
+    try {
+      // the original source is slow: the terminal still holds part of the file when Bob asks
+      await alice.limitRate('16mbit');
+      const out = join(srv.dir, 'j6');
+      const get = srv.run(['get', link, fx.contentId, '-o', out]);
+      const deadline = Date.now() + 60_000;
+      while (sidecarIndices(out, fx.contentId).length < 3 && Date.now() < deadline) {
+        if (get.child.exitCode !== null) throw new Error(`get ended early: ${get.describe()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await bob.page.goto(link);
+      await waitConnected(bob.page);
+      // the terminal is listed as a partial source of the file
+      await fileRowOf(bob.page, fx).filter({ hasText: '(partial)' }).waitFor({ timeout: 20_000 });
+      await clickDownload(bob.page, fx);
+      let fromSrv = false;
+      while (!fromSrv && get.child.exitCode === null) {
+        fromSrv = (await engineItem(bob.page, fx.contentId))?.sources.includes(srvId) ?? false;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(fromSrv, 'Bob fetched from the terminal while it was downloading').toBe(true);
+      expect((await get.done(90_000)).code, get.describe()).toBe(0);
+      await expectSameFile(join(out, fx.name), fx);
+      await waitDownloaded(bob.page, fx, 90_000, 'cli-partial-bob');
+      expect((await engineItem(bob.page, fx.contentId))?.rejectedChunks).toBe(0);
+    } finally {
+      await alice.unlimit();
+      await bob.close();
+    }
+    console.log(`[time] cli journey 6: ${elapsed(t0)}`);
   });
 
   it('5. headless to headless: --watch, a tracker restart, a withdrawn file', {

@@ -8,6 +8,7 @@ import { ApiError, type TrackerApi } from '../src/net/api.ts';
 import { useIdbFactory } from '../src/net/idb.ts';
 import { PartialShares, withdrawStalePartialShares } from '../src/net/partialShares.ts';
 import { reconcileShares } from '../src/net/rememberedShares.ts';
+import { SharedFiles } from '../src/net/sharedFiles.ts';
 
 const ROOM = 'r'.repeat(26);
 const file = (n: number): RoomFile =>
@@ -57,7 +58,7 @@ describe('partial listings across reloads', () => {
     await withdrawStalePartialShares(t.api, 'load-1');
     expect(t.removed).toEqual([]);
     // the page was reloaded: the download is paused at best, nobody serves its chunks
-    await reconcileShares(t.api);
+    await reconcileShares(t.api, new SharedFiles());
     expect(t.listed.size).toBe(0);
     expect(t.removed).toHaveLength(1);
     // and only once

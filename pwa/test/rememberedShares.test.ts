@@ -2,7 +2,7 @@
 // them: without WebRTC every share is withdrawn, so the device is never listed as a source it cannot be.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TrackerApi } from '../src/net/api.ts';
-import type { ShareRecord } from '../src/net/sharedFiles.ts';
+import type { SharedFiles, ShareRecord } from '../src/net/sharedFiles.ts';
 
 const state = vi.hoisted(() => ({
   records: [] as ShareRecord[],
@@ -15,13 +15,15 @@ vi.mock('../src/net/sharedFiles.ts', () => ({
   saveShareRecord: async (r: ShareRecord) => {
     state.saved.push(r);
   },
-  sharedFiles: {
-    getByShareId: () => undefined,
-    add: (_file: File, _hash: unknown, shareId: string) => {
-      state.added.push(shareId);
-    },
-  },
 }));
+
+/** The page's served files, as far as reconciling uses them. */
+const served = {
+  getByShareId: () => undefined,
+  add: (_file: File, _hash: unknown, shareId: string) => {
+    state.added.push(shareId);
+  },
+} as unknown as SharedFiles;
 
 const { reconcileShares } = await import('../src/net/rememberedShares.ts');
 
@@ -69,14 +71,14 @@ afterEach(() => {
 describe('shares remembered across a reload', () => {
   it('come back by themselves where the file can still be read and served', async () => {
     vi.stubGlobal('RTCPeerConnection', class {});
-    await reconcileShares(api);
+    await reconcileShares(api, served);
     expect(state.added).toEqual([record.shareId]);
     expect(removed).toEqual([]);
   });
 
   it('are withdrawn from their room on a browser without WebRTC, and listed to pick again', async () => {
     vi.stubGlobal('RTCPeerConnection', undefined);
-    await reconcileShares(api);
+    await reconcileShares(api, served);
     expect(state.added).toEqual([]);
     expect(removed).toEqual([record.shareId]);
     expect(state.saved).toEqual([{ ...record, withdrawn: true }]);

@@ -5,7 +5,7 @@ import { ApiError, type TrackerApi } from '../src/net/api.ts';
 import { HashCancelled, type HashQueue } from '../src/net/hashClient.ts';
 import { useIdbFactory } from '../src/net/idb.ts';
 import { Observable } from '../src/net/observable.ts';
-import { listShareRecords, sharedFiles } from '../src/net/sharedFiles.ts';
+import { listShareRecords, SharedFiles } from '../src/net/sharedFiles.ts';
 import { ShareUploader } from '../src/net/shareUploader.ts';
 import { hashBlob } from '../src/transfer/hashing.ts';
 
@@ -49,12 +49,21 @@ const picked = (name: string, text = name, path = '') => ({
   path,
 });
 
-beforeEach(() => useIdbFactory(new IDBFactory()));
+/** The files this page serves (the session's Transfers owns them; one per test here). */
+let sharedFiles: SharedFiles;
+beforeEach(() => {
+  useIdbFactory(new IDBFactory());
+  sharedFiles = new SharedFiles();
+});
 
 describe('share uploader', () => {
   it('hashes a batch, registers it in requests of at most 100, and remembers every share', async () => {
     const { api, calls } = fakeApi(ok);
-    const uploader = new ShareUploader('room', { api, hashQueue: fakeQueue() });
+    const uploader = new ShareUploader('room', {
+      api,
+      hashQueue: fakeQueue(),
+      transfers: { shared: sharedFiles },
+    });
     const files = Array.from({ length: 120 }, (_, i) =>
       picked(`f${i}.txt`, `content ${i}`, i % 2 ? 'docs/2024' : ''),
     );
@@ -74,7 +83,11 @@ describe('share uploader', () => {
     const { api, reach, calls } = fakeApi((files) =>
       down ? Promise.reject(new ApiError('offline', 0)) : ok(files),
     );
-    const uploader = new ShareUploader('room', { api, hashQueue: fakeQueue() });
+    const uploader = new ShareUploader('room', {
+      api,
+      hashQueue: fakeQueue(),
+      transfers: { shared: sharedFiles },
+    });
     const done = uploader.add([picked('a.txt')]);
     await vi.waitFor(() => expect(uploader.items.get()[0]?.state).toBe('waiting'));
     down = false;
@@ -92,21 +105,33 @@ describe('share uploader', () => {
       servable.push(files.every((f) => sharedFiles.get(f.contentId) !== undefined));
       return ok(files);
     });
-    await new ShareUploader('room', { api: accept.api, hashQueue: fakeQueue() }).add([picked('staged.txt')]);
+    await new ShareUploader('room', {
+      api: accept.api,
+      hashQueue: fakeQueue(),
+      transfers: { shared: sharedFiles },
+    }).add([picked('staged.txt')]);
     expect(servable).toEqual([true]);
 
     const refuse = fakeApi(async () => {
       throw new ApiError('rate_limited', 429);
     });
     const file = picked('refused.txt', 'never shared');
-    await new ShareUploader('room', { api: refuse.api, hashQueue: fakeQueue() }).add([file]);
+    await new ShareUploader('room', {
+      api: refuse.api,
+      hashQueue: fakeQueue(),
+      transfers: { shared: sharedFiles },
+    }).add([file]);
     const { contentId } = await hashBlob(file.file);
     expect(sharedFiles.get(contentId)).toBeUndefined();
   });
 
   it('says why when the tracker refuses, and skips cancelled files', async () => {
     const { api, calls } = fakeApi(() => Promise.reject(new ApiError('rate_limited', 429)));
-    const uploader = new ShareUploader('room', { api, hashQueue: fakeQueue() });
+    const uploader = new ShareUploader('room', {
+      api,
+      hashQueue: fakeQueue(),
+      transfers: { shared: sharedFiles },
+    });
     const done = uploader.add([picked('a.txt'), picked('slow.bin')]);
     await vi.waitFor(() => expect(uploader.items.get()).toHaveLength(2));
     uploader.cancel(uploader.items.get()[1]!.id);
@@ -131,7 +156,7 @@ describe('stop sharing', () => {
       return null;
     });
     let waited = 0;
-    const done = stopSharing({ removeShare }, 'room', ['shareX'], () => {
+    const done = stopSharing({ removeShare }, sharedFiles, 'room', ['shareX'], () => {
       waited++;
       down = false;
     });
@@ -149,7 +174,7 @@ describe('stop sharing', () => {
     const told: string[] = [];
     const uploader = new ShareUploader(
       'room',
-      { api, hashQueue: fakeQueue() },
+      { api, hashQueue: fakeQueue(), transfers: { shared: sharedFiles } },
       (signal) => waitFor(joined, signal),
       (shared) => told.push(...shared.map((s) => `${s.share.shareId}:${s.input.size}`)),
     );

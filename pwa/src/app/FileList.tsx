@@ -35,6 +35,7 @@ export function FileList({ state, waiting, me, roomId, onDownload }: Props) {
     try {
       await stopSharing(
         session.api,
+        session.transfers.shared,
         roomId,
         mine.map((s) => s.shareId),
         () => notify(`The tracker can’t be reached: ${file.name} leaves the room as soon as it is back.`),

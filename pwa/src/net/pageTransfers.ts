@@ -17,7 +17,7 @@ import { Observable } from './observable.ts';
 import { PartialShares } from './partialShares.ts';
 import { roomMembersFrom } from './roomMembers.ts';
 import type { Session } from './session.ts';
-import { sharedFiles } from './sharedFiles.ts';
+import type { SharedFiles } from './sharedFiles.ts';
 import { hasWebRtc } from './webrtc.ts';
 
 export interface PageTransfers {
@@ -29,6 +29,7 @@ export interface PageTransfers {
 
 export function startPageTransfers(session: Session, libraryVersion: Observable<number>): PageTransfers {
   const access = new RoomMembership(roomMembersFrom(session.api), systemClock);
+  const sharedFiles = session.transfers.shared;
   const partials = new PartialShares(session.api);
   void refreshLibraryRooms();
   libraryVersion.subscribe(() => void refreshLibraryRooms());
@@ -44,7 +45,7 @@ export function startPageTransfers(session: Session, libraryVersion: Observable<
       membership: access,
       sharedIn: (contentId) =>
         new Set([...sharedFiles.roomsOf(contentId), ...(libraryRooms.get(contentId) ?? [])]),
-      open: servedFile,
+      open: (contentId) => servedFile(sharedFiles, contentId),
       // a running download serves its verified chunks in its own room (issue 11)
       fetchRooms: () => engine.fetchRooms(),
       fetchingIn: (contentId) => engine.fetchingIn(contentId),
@@ -137,7 +138,7 @@ async function refreshLibraryRooms(): Promise<void> {
   for (const e of entries) addLibraryRoom(e);
 }
 
-async function servedFile(contentId: string): Promise<ServedFile | null> {
+async function servedFile(sharedFiles: SharedFiles, contentId: string): Promise<ServedFile | null> {
   const shared = sharedFiles.get(contentId);
   if (shared) return { ...shared.hash, blob: shared.file, name: shared.file.name };
   const entry = await getFromLibrary(contentId);

@@ -5,7 +5,7 @@ import type { FileHash } from '../transfer/hashing.ts';
 import type { TrackerApi } from './api.ts';
 import { canRead } from './fsAccess.ts';
 import { isGone, withdrawStalePartialShares } from './partialShares.ts';
-import { listShareRecords, type ShareRecord, saveShareRecord, sharedFiles } from './sharedFiles.ts';
+import { listShareRecords, type SharedFiles, type ShareRecord, saveShareRecord } from './sharedFiles.ts';
 import { hasWebRtc } from './webrtc.ts';
 
 export function hashOfRecord(r: ShareRecord): FileHash {
@@ -20,7 +20,7 @@ export function isUnchanged(file: File, r: ShareRecord): boolean {
  * Re-registers what can be read, withdraws the rest, and the partial listings of downloads an earlier
  * load ran. Throws when the tracker is unreachable.
  */
-export async function reconcileShares(api: TrackerApi): Promise<void> {
+export async function reconcileShares(api: TrackerApi, sharedFiles: SharedFiles): Promise<void> {
   for (const record of await listShareRecords()) {
     if (record.withdrawn || sharedFiles.getByShareId(record.shareId)) continue;
     // without WebRTC nothing can be served from here: every share is withdrawn

@@ -64,7 +64,7 @@ export class Session {
    */
   private async reconcile(): Promise<void> {
     try {
-      await reconcileShares(this.api);
+      await reconcileShares(this.api, this.transfers.shared);
       this.reconciled = true;
     } catch {
       // the tracker is away: reachability's subscriber runs this again when it is back

@@ -11,7 +11,10 @@ import { HashCancelled, type HashJob } from './hashClient.ts';
 import { Observable } from './observable.ts';
 import { onBrowserOnline } from './online.ts';
 import type { Session } from './session.ts';
-import { rememberShares, sharedFiles } from './sharedFiles.ts';
+import { rememberShares, type SharedFiles } from './sharedFiles.ts';
+
+/** What the uploader needs of the session: the tracker, the hashing worker, and the files served here. */
+type UploaderSession = Pick<Session, 'api' | 'hashQueue'> & { transfers: { shared: SharedFiles } };
 
 /** queued -> hashing -> ready (the rest of the batch is still hashing) -> sharing -> shared. */
 export type UploadState =
@@ -62,7 +65,7 @@ export class ShareUploader {
   private readonly offOnline: () => void;
 
   private readonly roomId: string;
-  private readonly session: Pick<Session, 'api' | 'hashQueue'>;
+  private readonly session: UploaderSession;
   private readonly joined: (signal: AbortSignal) => Promise<boolean>;
   private readonly onShared: (shared: RegisteredShare[]) => void;
 
@@ -73,7 +76,7 @@ export class ShareUploader {
    */
   constructor(
     roomId: string,
-    session: Pick<Session, 'api' | 'hashQueue'>,
+    session: UploaderSession,
     joined: (signal: AbortSignal) => Promise<boolean> = async () => true,
     onShared: (shared: RegisteredShare[]) => void = () => {},
   ) {
@@ -148,9 +151,10 @@ export class ShareUploader {
     const inputs: ShareFileInput[] = chunk.map((w) =>
       toShareInput({ name: w.file.name, type: w.file.type, path: w.path }, w.hash!),
     );
-    for (const w of chunk) sharedFiles.stage(w.file, w.hash!, this.roomId);
+    const shared = this.session.transfers.shared;
+    for (const w of chunk) shared.stage(w.file, w.hash!, this.roomId);
     const unstage = () => {
-      for (const w of chunk) sharedFiles.unstage(w.hash!.contentId, this.roomId);
+      for (const w of chunk) shared.unstage(w.hash!.contentId, this.roomId);
     };
     for (;;) {
       if (this.abort.signal.aborted) return unstage();
@@ -166,6 +170,7 @@ export class ShareUploader {
         const { shares } = await this.session.api.createShares(this.roomId, inputs);
         this.onShared(shares.map((share, i) => ({ share, input: inputs[i]! })));
         await rememberShares(
+          shared,
           this.roomId,
           chunk.map((w, i) => ({ file: w.file, hash: w.hash!, handle: w.handle, share: shares[i]! })),
         );

@@ -1,5 +1,6 @@
 // Files shared from this page: contentId -> the File, its hash and the share ids it is listed under.
-// The transfer engine serves bytes from here. A record of each share also goes to IndexedDB, so after a
+// The transfer engine serves bytes from here. One per page, owned by the session's Transfers (no module
+// state: tests and a second session each get their own). A record of each share also goes to IndexedDB, so after a
 // reload the app knows what it was sharing (and, with a FileSystemFileHandle, can read it again).
 import type { FileHash } from '../transfer/hashing.ts';
 import { bestEffort } from './bestEffort.ts';
@@ -35,7 +36,7 @@ export interface ShareRecord {
   withdrawn?: boolean;
 }
 
-class SharedFiles {
+export class SharedFiles {
   private readonly byContent = new Map<string, SharedEntry>();
   /** Bumps on every change, for React. */
   readonly version = new Observable(0);
@@ -122,8 +123,6 @@ class SharedFiles {
   }
 }
 
-export const sharedFiles = new SharedFiles();
-
 /** Bumps whenever a record is written or deleted, so lists of remembered files refresh. */
 export const shareRecordsVersion = new Observable(0);
 
@@ -144,6 +143,7 @@ export async function deleteShareRecord(shareId: string): Promise<void> {
 /** After the tracker accepted shares: serve them from here, remember them across reloads, and drop the
  * "pick again" reminders of the same contents in this room. */
 export async function rememberShares(
+  sharedFiles: SharedFiles,
   roomId: string,
   shared: {
     file: File;

@@ -4,10 +4,11 @@ import { ApiError, isOffline, type TrackerApi } from './api.ts';
 import { Retrier } from './backoff.ts';
 import { bestEffort } from './bestEffort.ts';
 import { onBrowserOnline } from './online.ts';
-import { deleteShareRecord, sharedFiles } from './sharedFiles.ts';
+import { deleteShareRecord, type SharedFiles } from './sharedFiles.ts';
 
 export async function stopSharing(
   api: Pick<TrackerApi, 'removeShare'>,
+  sharedFiles: SharedFiles,
   roomId: string,
   shareIds: string[],
   onWaiting: () => void = () => {},

@@ -9,6 +9,7 @@ import type { UploadInfo } from '../transfer/server.ts';
 import { Observable } from './observable.ts';
 import type { PageTransfers } from './pageTransfers.ts';
 import type { Session } from './session.ts';
+import { SharedFiles } from './sharedFiles.ts';
 
 const NO_DOWNLOADS: DownloadItem[] = [];
 const NO_UPLOADS: UploadInfo[] = [];
@@ -16,6 +17,8 @@ const NO_UPLOADS: UploadInfo[] = [];
 export class Transfers {
   /** Bumps whenever the library changes (a download finished, a file was deleted). */
   readonly libraryVersion = new Observable(0);
+  /** The files this page shares (served once the engine runs; staged and restored before that). */
+  readonly shared = new SharedFiles();
   private readonly loaded = new Observable<PageTransfers | null>(null);
   private loading: Promise<PageTransfers> | null = null;
 

@@ -52,7 +52,13 @@ export const SOURCE_DEADLINES = {
  * While another source is still connecting (it may turn out to be a partial source, whose have-map and
  * claims would spare the complete one), a complete source gets one chunk at a time, for at most this long.
  */
-export const CONNECT_GRACE_MS = 1500;
+export const CONNECT_GRACE_MS = 3000;
+/**
+ * Chunks a complete source has in flight at once while a partial source is linked: what is asked of the
+ * scarce source stays fresh in the `coming` claims other downloaders see (a deep window there only makes
+ * their requests collide with ours, and lengthens the wait for our last chunks); two keep it busy.
+ */
+export const SHARED_SOURCE_CHUNKS = 2;
 
 /** Owners a chunk may have at once (the original and one end-game copy). */
 const MAX_OWNERS = 2;
@@ -200,18 +206,20 @@ export class ChunkScheduler {
     return false;
   }
 
-  /** A complete source, while another source is connecting (for less than CONNECT_GRACE_MS). */
-  private othersConnecting(source: string, have: HaveView | null, now: number): boolean {
-    if (have !== null && !have.complete) return false;
-    for (const [s, r] of this.sources)
-      if (
-        s !== source &&
-        !r.banned &&
-        r.connectingSince !== null &&
-        now - r.connectingSince < CONNECT_GRACE_MS
-      )
-        return true;
-    return false;
+  /**
+   * Chunks a complete source may have in flight, as far as the other sources go: one while another
+   * source connects (for less than CONNECT_GRACE_MS), SHARED_SOURCE_CHUNKS while a partial source is
+   * linked; no bound of its own otherwise (and for a partial source).
+   */
+  private depthFor(source: string, have: HaveView | null, now: number): number {
+    if (have !== null && !have.complete) return Number.POSITIVE_INFINITY;
+    let depth = Number.POSITIVE_INFINITY;
+    for (const [s, r] of this.sources) {
+      if (s === source || r.banned) continue;
+      if (r.connectingSince !== null && now - r.connectingSince < CONNECT_GRACE_MS) return 1;
+      if (r.have && !r.have.complete) depth = SHARED_SOURCE_CHUNKS;
+    }
+    return depth;
   }
 
   /**
@@ -235,8 +243,9 @@ export class ChunkScheduler {
   take(source: string, now: number, limits: TakeLimits): number[] {
     const rec = this.record(source, now);
     const have = rec.have ?? null;
-    if (this.othersConnecting(source, have, now))
-      limits = { ...limits, maxChunks: Math.min(limits.maxChunks, 1 - rec.inflight.size) };
+    const depth = this.depthFor(source, have, now);
+    if (depth < Number.POSITIVE_INFINITY)
+      limits = { ...limits, maxChunks: Math.min(limits.maxChunks, depth - rec.inflight.size) };
     if (rec.banned || limits.maxChunks <= 0) return [];
     const spare = this.spareFor(source, have, now);
     const out: number[] = [];

@@ -250,8 +250,7 @@ describe.skipIf(skip)('the command-line peer with the app', () => {
     const fx = set.add({ name: 'spread from the terminal.bin', size: 16 * MiB + 7 });
     const link = await newRoom();
     const who = await srv.exec(['--json', 'whoami']);
-    const srvId = (JSON.parse(who.stdout.trim().split('\n').at(-1)!) as { devices: { peerId: string }[] })
-      .devices[0]!.peerId;
+    const srvId = (JSON.parse(who.stdout) as { devices: { peerId: string }[] }).devices[0]!.peerId;
     await shareLoose(alice.page, [fx]);
     await fileRowOf(alice.page, fx).waitFor({ timeout: 30_000 });
     const bob = await env.lan.startDevice('bob');

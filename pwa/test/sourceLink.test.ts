@@ -1,6 +1,9 @@
 // One source link on its own: pieces are assembled as they arrive, only where the chunk stands, only for
 // chunks asked of this source; a chunk done elsewhere is let through unkept.
 import { describe, expect, it } from 'vitest';
+import { SERVED_PROTOCOL_VERSIONS, TRANSFER_PROTOCOL_VERSION } from '../../worker/protocol/transfer.ts';
+import type { Channel } from '../src/transfer/channel.ts';
+import { encodeControl } from '../src/transfer/control.ts';
 import { DownloadError } from '../src/transfer/downloadTypes.ts';
 import { encodeFrame, FrameKind } from '../src/transfer/frames.ts';
 import { MANIFEST_MS, MAX_PROTOCOL_ERRORS, SourceLink } from '../src/transfer/sourceLink.ts';
@@ -101,5 +104,40 @@ describe('SourceLink', () => {
     await expect(manifest).rejects.toMatchObject({ code: 'source_left', message: 'no manifest' });
     expect(mine.closed).toBe(true);
     expect(clock.pending).toBe(0);
+  });
+
+  it('a source one version behind is asked again in the oldest version spoken, once, and serves', async () => {
+    const file = await served(randomBytes(10_000, 63), 4096);
+    const opens: number[] = [];
+    // an app not updated yet: it answers any other version's `open` with `version`, as its server does
+    const behind = (oldest: number) =>
+      scripted(file, (s, msg) => {
+        if (msg.t === 'open') opens.push(msg.v);
+        if (msg.t === 'open' && msg.v !== oldest) {
+          return s.sendRaw(
+            encodeControl({ t: 'error', id: msg.id, code: 'version', message: 'Another protocol version.' }),
+          );
+        }
+        honestScript(s, msg);
+      });
+    const open = async (source: (end: Channel) => void) => {
+      const link = new SourceLink('src', specOf(file), new FakeClock(), {
+        onPiece: () => {},
+        onChunk: () => {},
+      });
+      const [mine, theirs] = channelPair('me', 'src', 256 * 1024, 'immediate');
+      source(theirs);
+      const manifest = link.open(mine, 9);
+      manifest.catch(() => undefined);
+      await ticks();
+      return manifest;
+    };
+    const oldest = SERVED_PROTOCOL_VERSIONS[0];
+    await expect(open(behind(oldest))).resolves.toMatchObject({ size: 10_000 });
+    expect(opens).toEqual([TRANSFER_PROTOCOL_VERSION, oldest]);
+    // a source that refuses every version we speak: told once more, then "update the app", no loop
+    opens.length = 0;
+    await expect(open(behind(-1))).rejects.toMatchObject({ code: 'version' });
+    expect(opens).toEqual([TRANSFER_PROTOCOL_VERSION, oldest]);
   });
 });

@@ -4,7 +4,11 @@
 // link hold no more than the chunks it was asked for. Pieces are assembled as they arrive (no queue of
 // raw frames); only whole chunks go up to the download for verification.
 import { chunkCount } from '../../../worker/protocol/content.ts';
-import { MAX_CHUNKS_PER_REQUEST, TRANSFER_PROTOCOL_VERSION } from '../../../worker/protocol/transfer.ts';
+import {
+  MAX_CHUNKS_PER_REQUEST,
+  SERVED_PROTOCOL_VERSIONS,
+  TRANSFER_PROTOCOL_VERSION,
+} from '../../../worker/protocol/transfer.ts';
 import { HashesAssembler } from './assemble.ts';
 import type { Channel, ChannelData } from './channel.ts';
 import { PeerHave } from './claims.ts';
@@ -66,6 +70,8 @@ export class SourceLink {
   } | null = null;
   private readonly endListeners: ((err: DownloadError) => void)[] = [];
   private closed = false;
+  /** the version `open` was last sent in: the newest first, the oldest we speak if the source refuses it */
+  private version: (typeof SERVED_PROTOCOL_VERSIONS)[number] = TRANSFER_PROTOCOL_VERSION;
 
   constructor(peerId: string, spec: DownloadSpec, clock: Clock, handlers: LinkHandlers) {
     this.peerId = peerId;
@@ -101,16 +107,20 @@ export class SourceLink {
       () => this.fail(new DownloadError('source_left', 'no manifest')),
       MANIFEST_MS,
     );
+    this.sendOpen();
+    return result.finally(() => this.clock.clearTimeout(timer));
+  }
+
+  private sendOpen() {
     this.send(
       encodeControl({
         t: 'open',
-        id,
+        id: this.id,
         contentId: this.spec.contentId,
         roomId: this.spec.roomId,
-        v: TRANSFER_PROTOCOL_VERSION,
+        v: this.version,
       }),
     );
-    return result.finally(() => this.clock.clearTimeout(timer));
   }
 
   /** Asks for these chunks (in `get`s of at most MAX_CHUNKS_PER_REQUEST). */
@@ -271,6 +281,13 @@ export class SourceLink {
         return this.protocolError('coming outside the limits');
       this.handlers.onHave?.();
     } else if (msg.t === 'error') {
+      // A source whose app is one version behind (not updated yet) refuses our newest `open` but speaks
+      // the oldest version we do (all of it but `coming`): ask it again in that one, once.
+      const oldest = SERVED_PROTOCOL_VERSIONS[0];
+      if (msg.code === 'version' && awaitingManifest && this.version !== oldest) {
+        this.version = oldest;
+        return this.sendOpen();
+      }
       this.fail(new DownloadError(codeFor(msg.code), 'the source answered with an error'));
     } else if (msg.t === 'cancel') {
       this.fail(new DownloadError('source_left', 'cancelled by source'));

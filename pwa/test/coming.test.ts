@@ -231,7 +231,8 @@ describe('two downloaders and one slow source', () => {
     await waitFor(() => carol.d.status().state === 'downloading', clock);
     bob.d.addSource('carol');
 
-    const both = await settle(Promise.all([bobDone, carolDone]), clock, { stepMs: 5 });
+    // fake time at most as fast as real time: under a loaded CI, hashing must not fall behind the deadlines
+    const both = await settle(Promise.all([bobDone, carolDone]), clock, { stepMs: 1 });
     expect(both).toMatchObject({ ok: true });
     if (!('value' in both)) return;
     for (const blob of both.value) expect(await digest(blob)).toBe(await digest(bytes));

@@ -8,6 +8,7 @@ import {
   MAX_BAD_CHUNKS_PER_SOURCE,
   SHARED_SOURCE_CHUNKS,
   SOURCE_DEADLINES,
+  SPARE_MS,
 } from '../src/transfer/scheduler.ts';
 
 const MiB = 1024 * 1024;
@@ -209,5 +210,31 @@ describe('a partial source with nothing for us', () => {
     const s = new ChunkScheduler(4, lengthOf);
     s.setHave('a', null, 0);
     expect(s.overdue(10 * SOURCE_DEADLINES.uselessMs)).toEqual([]);
+  });
+
+  describe('a hostile partial source keeps the complete source off a chunk for SPARE_MS at most', () => {
+    // what claims.ts believes can be gamed (a claim withdrawn and made again, a have-map grown with chunks
+    // we hold, a relink); the scheduler's own bound holds whatever the view says
+    const liar = (says: 'has' | 'coming') => ({
+      complete: false,
+      has: () => says === 'has',
+      coming: () => says === 'coming',
+    });
+    for (const says of ['has', 'coming'] as const) {
+      it(`one that says it ${says === 'has' ? 'holds' : 'has coming'} everything and delivers nothing, across relinks`, () => {
+        const s = new ChunkScheduler(6, lengthOf);
+        s.setHave('a', null, 0);
+        s.setHave('h', liar(says), 0);
+        expect(s.take('a', 0, up(4))).toEqual([]);
+        expect(s.take('a', SPARE_MS, up(4))).toEqual([]);
+        // it leaves and comes back with the same story: the clock it started does not start again
+        s.release('h');
+        s.setHave('h', liar(says), SPARE_MS);
+        const got = s.take('a', SPARE_MS + 1, up(4));
+        expect(got).toHaveLength(SHARED_SOURCE_CHUNKS);
+        for (const i of got) s.markDone(i, 'a', SPARE_MS + 1);
+        expect(sorted([...got, ...drain(s, 'a', SPARE_MS + 2)])).toEqual([0, 1, 2, 3, 4, 5]);
+      });
+    }
   });
 });

@@ -6,7 +6,7 @@ import type { Channel } from '../src/transfer/channel.ts';
 import { encodeControl } from '../src/transfer/control.ts';
 import { DownloadError } from '../src/transfer/downloadTypes.ts';
 import { encodeFrame, FrameKind } from '../src/transfer/frames.ts';
-import { MANIFEST_MS, MAX_PROTOCOL_ERRORS, SourceLink } from '../src/transfer/sourceLink.ts';
+import { COMING_BURST, MANIFEST_MS, MAX_PROTOCOL_ERRORS, SourceLink } from '../src/transfer/sourceLink.ts';
 import { channelPair } from './memoryChannel.ts';
 import {
   FakeClock,
@@ -139,5 +139,37 @@ describe('SourceLink', () => {
     opens.length = 0;
     await expect(open(behind(-1))).rejects.toMatchObject({ code: 'version' });
     expect(opens).toEqual([TRANSFER_PROTOCOL_VERSION, oldest]);
+  });
+
+  it('a flood of `coming`: the same claim again changes nothing, and past the pace the link ends', async () => {
+    const file = await served(randomBytes(10_000, 64), 4096);
+    let rescheduled = 0;
+    const link = new SourceLink('src', specOf(file), new FakeClock(), {
+      onPiece: () => {},
+      onChunk: () => {},
+      onHave: () => rescheduled++,
+    });
+    const [mine, theirs] = channelPair('me', 'src', 256 * 1024, 'immediate');
+    let script!: Script;
+    scripted(file, (s, msg) => {
+      script = s;
+      if (msg.t === 'open') {
+        s.sendManifest({ partial: true });
+        s.sendHashes();
+      }
+    })(theirs);
+    const manifest = link.open(mine, 11);
+    await ticks();
+    await manifest;
+    const coming = (ranges: number[]) =>
+      script.sendRaw(encodeControl({ t: 'coming', id: script.id, ranges }));
+    for (let k = 0; k < 10; k++) coming([0, 1]);
+    await ticks();
+    expect(rescheduled).toBe(1);
+    // the clock stands still: a burst's worth is taken, the rest are errors until the link ends
+    for (let k = 0; k < 200; k++) coming(k % 2 ? [0, 1] : [1, 2]);
+    await ticks();
+    expect(rescheduled).toBeLessThanOrEqual(COMING_BURST);
+    expect(link.failure).not.toBeNull();
   });
 });

@@ -10,6 +10,9 @@ import {
   type ServerFrame,
   SIGNALING_LIMITS,
 } from '../protocol/signaling.ts';
+import type { TokenBucket } from '../protocol/tokenBucket.ts';
+
+export { type RateLimits, TokenBucket } from '../protocol/tokenBucket.ts';
 
 export type Decision =
   | { kind: 'ignore' }
@@ -17,43 +20,6 @@ export type Decision =
   /** No device can have that id: the sender hears EXPIRE at once and its socket stays open (PeerJS contract). */
   | { kind: 'expire'; dst: string }
   | { kind: 'relay'; type: RelayType; dst: string; payload: Record<string, unknown> };
-
-export interface RateLimits {
-  burst: number;
-  perSecond: number;
-}
-
-/** A token bucket: `burst` messages at once, refilled at `perSecond`. */
-export class TokenBucket {
-  private readonly limits: RateLimits;
-  private tokens: number;
-  private last: number;
-
-  constructor(limits: RateLimits, now: number) {
-    this.limits = limits;
-    this.tokens = limits.burst;
-    this.last = now;
-  }
-
-  take(now: number): boolean {
-    this.refill(now);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-
-  /** Refilled to the burst: remembering it any longer changes nothing. */
-  full(now: number): boolean {
-    this.refill(now);
-    return this.tokens >= this.limits.burst;
-  }
-
-  private refill(now: number) {
-    const elapsed = Math.max(0, now - this.last) / 1000;
-    this.tokens = Math.min(this.limits.burst, this.tokens + elapsed * this.limits.perSecond);
-    this.last = Math.max(this.last, now);
-  }
-}
 
 const encoder = new TextEncoder();
 

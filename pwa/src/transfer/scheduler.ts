@@ -20,7 +20,9 @@
 //   own share from it and trade the rest, and it sends each chunk about once (measured: 1.4-1.75 times
 //   the file before). Rarity alone cannot do this: what another downloader has asked for looks as rare
 //   as anything. A partial source that does not deliver what it holds misses its deadlines (dropped,
-//   then the complete source is asked); one whose claims expire is no longer believed.
+//   then the complete source is asked); one whose claims expire is no longer believed. And whatever it
+//   says, one partial source keeps the complete sources off one chunk for SPARE_MS at most over the whole
+//   download, so a hostile one (claims withdrawn and made again, relinks, a trickle) cannot stall it.
 // - End-game: once no chunk is missing, an idle source may also take chunks another source still owes
 //   (at most two owners per chunk); the first verified copy wins and the other owner forgets it.
 // - A source that owes data is dropped when it sends no valid piece for `silenceMs`, or delivers no
@@ -60,6 +62,14 @@ export const CONNECT_GRACE_MS = 3000;
  */
 export const SHARED_SOURCE_CHUNKS = 2;
 
+/**
+ * How long one partial source may keep the complete sources off one chunk (because it holds it or says
+ * it is coming), over the whole download: counted from the first time it did, never renewed by a claim
+ * withdrawn and made again, a new link, or a have-map that grows. A hostile member that claims chunks it
+ * never delivers, or trickles them, holds the download back by this much at most, not indefinitely.
+ */
+export const SPARE_MS = 10_000;
+
 /** Owners a chunk may have at once (the original and one end-game copy). */
 const MAX_OWNERS = 2;
 
@@ -88,6 +98,8 @@ interface SourceRecord {
   connectingSince: number | null;
   bad: number;
   banned: boolean;
+  /** chunk -> when this source first kept the complete sources off it (see SPARE_MS); kept across links */
+  spared: Map<number, number>;
 }
 
 export interface TakeLimits {
@@ -228,11 +240,18 @@ export class ChunkScheduler {
    */
   private spareFor(source: string, have: HaveView | null, now: number): (index: number) => boolean {
     if (have !== null && !have.complete) return () => true;
-    const partials: HaveView[] = [];
+    const partials: { have: HaveView; spared: Map<number, number> }[] = [];
     for (const [s, r] of this.sources)
-      if (s !== source && !r.banned && r.have && !r.have.complete) partials.push(r.have);
+      if (s !== source && !r.banned && r.have && !r.have.complete)
+        partials.push({ have: r.have, spared: r.spared });
     if (partials.length === 0) return () => true;
-    return (i) => !partials.some((p) => p.has(i) || p.coming?.(i, now));
+    const keeps = (p: (typeof partials)[number], i: number) => {
+      if (!(p.have.has(i) || p.have.coming?.(i, now))) return false;
+      const since = p.spared.get(i);
+      if (since === undefined) p.spared.set(i, now);
+      return since === undefined || now - since <= SPARE_MS;
+    };
+    return (i) => !partials.some((p) => keeps(p, i));
   }
 
   /**
@@ -467,5 +486,6 @@ function blankRecord(now: number): SourceRecord {
     connectingSince: null,
     bad: 0,
     banned: false,
+    spared: new Map(),
   };
 }

@@ -4,7 +4,9 @@
 // link hold no more than the chunks it was asked for. Pieces are assembled as they arrive (no queue of
 // raw frames); only whole chunks go up to the download for verification.
 import { chunkCount } from '../../../worker/protocol/content.ts';
+import { TokenBucket } from '../../../worker/protocol/tokenBucket.ts';
 import {
+  COMING_ANNOUNCE_MS,
   MAX_CHUNKS_PER_REQUEST,
   SERVED_PROTOCOL_VERSIONS,
   TRANSFER_PROTOCOL_VERSION,
@@ -21,6 +23,8 @@ import { decodeFrame, FrameKind } from './frames.ts';
 export const MANIFEST_MS = 15_000;
 /** Malformed or unexpected messages a source may send before it is dropped (an honest one sends none). */
 export const MAX_PROTOCOL_ERRORS = 16;
+/** `coming` messages a source may send at once (late ones bunched by the network) beyond its pace. */
+export const COMING_BURST = 20;
 
 export interface Manifest {
   size: number;
@@ -70,6 +74,10 @@ export class SourceLink {
   } | null = null;
   private readonly endListeners: ((err: DownloadError) => void)[] = [];
   private closed = false;
+  /** `coming` messages allowed: a burst, then one per COMING_ANNOUNCE_MS (as often as a source may send) */
+  private comingBudget: TokenBucket | null = null;
+  /** the last claim accepted, as said: the same claim again changes nothing */
+  private lastComing = '';
   /** the version `open` was last sent in: the newest first, the oldest we speak if the source refuses it */
   private version: (typeof SERVED_PROTOCOL_VERSIONS)[number] = TRANSFER_PROTOCOL_VERSION;
 
@@ -277,8 +285,17 @@ export class SourceLink {
     } else if (msg.t === 'coming') {
       const have = this.manifest?.header?.have;
       if (!have) return this.protocolError('coming from a complete source');
+      // each `coming` reschedules the whole download: a flood of them must not freeze the page
+      this.comingBudget ??= new TokenBucket(
+        { burst: COMING_BURST, perSecond: 1000 / COMING_ANNOUNCE_MS },
+        this.clock.now(),
+      );
+      if (!this.comingBudget.take(this.clock.now())) return this.protocolError('coming too often');
+      const said = msg.ranges.join();
+      if (said === this.lastComing) return;
       if (!have.setComing(msg.ranges, this.clock.now()))
         return this.protocolError('coming outside the limits');
+      this.lastComing = said;
       this.handlers.onHave?.();
     } else if (msg.t === 'error') {
       // A source whose app is one version behind (not updated yet) refuses our newest `open` but speaks

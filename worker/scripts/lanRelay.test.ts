@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { RELAY_API_PREFIX, RELAY_SECRET_HEADER } from '../protocol/relayLink.ts';
 import { type Front, startFront } from './front.ts';
-import type { LanRelayOptions } from './lanRelay.ts';
+import { AddressBuckets, addressKey, type LanRelayOptions, MAX_ADDRESSES } from './lanRelay.ts';
 import { NOT_ORIGIN_FORM, rawExchange, upgradeRequest } from './rawWire.testkit.ts';
 
 const SECRET = 'x'.repeat(43);
@@ -527,5 +527,27 @@ describe('the LAN relay when the tracker’s word is late, lost or slow', () => 
     t.tickets.set(id(1), 't1');
     const c = client(port, id(1), 't1');
     expect(await c.next()).toEqual({ type: 'OPEN' });
+  });
+});
+
+describe('upgrade buckets per client (review s4: one host has a whole IPv6 /64)', () => {
+  it('keys a client by its IPv4 address or its IPv6 /64', () => {
+    expect(addressKey('10.0.0.2')).toBe('10.0.0.2');
+    expect(addressKey('::ffff:10.0.0.2')).toBe('10.0.0.2');
+    expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:0db8:0001:0002:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+  });
+
+  it('one bucket for every address of a /64, and one shared bucket past MAX_ADDRESSES clients', () => {
+    const buckets = new AddressBuckets({ burst: 1, perSecond: 0 });
+    expect(buckets.take('2001:db8:1:2::1', 0)).toBe(true);
+    expect(buckets.take('2001:db8:1:2::2', 0)).toBe(false);
+    expect(buckets.take('2001:db8:1:3::1', 0)).toBe(true);
+    for (let n = 2; n < MAX_ADDRESSES; n++) buckets.take(`10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`, 0);
+    expect(buckets.take('192.168.0.1', 0)).toBe(true);
+    expect(buckets.take('192.168.0.2', 0)).toBe(false);
   });
 });

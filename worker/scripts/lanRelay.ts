@@ -21,6 +21,7 @@ import {
   type RelayAnswers,
 } from '../protocol/relayLink.ts';
 import { CLOSE, HEARTBEAT, SIGNALING_LIMITS } from '../protocol/signaling.ts';
+import { type RateLimits, TokenBucket } from '../protocol/tokenBucket.ts';
 import { SignalingHub } from '../signaling/hub.ts';
 import { MemoryStore } from '../signaling/memoryStore.ts';
 import { Presence } from '../signaling/presence.ts';
@@ -165,31 +166,53 @@ function parseTarget(target: string | undefined): URL | null {
   }
 }
 
-/** Upgrades per client address, a token bucket each (forgotten once full again). */
-class AddressBuckets {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly rate: { burst: number; perSecond: number };
+/**
+ * Upgrades per client, a token bucket each (forgotten once full again). A client is an IPv4 address or
+ * an IPv6 /64: one host holds a whole /64 and could otherwise take a fresh bucket per address. Past
+ * MAX_ADDRESSES clients at once, new ones share one bucket (the in-flight cap still bounds them all).
+ */
+export class AddressBuckets {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly rate: RateLimits;
 
-  constructor(rate: { burst: number; perSecond: number }) {
+  constructor(rate: RateLimits) {
     this.rate = rate;
   }
 
   take(address: string, now: number): boolean {
-    const b = this.buckets.get(address) ?? { tokens: this.rate.burst, at: now };
-    b.tokens = Math.min(this.rate.burst, b.tokens + ((now - b.at) / 1000) * this.rate.perSecond);
-    b.at = now;
-    this.buckets.set(address, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
+    let key = addressKey(address);
+    if (!this.buckets.has(key) && this.buckets.size >= MAX_ADDRESSES) key = 'overflow';
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket(this.rate, now);
+      this.buckets.set(key, bucket);
+    }
+    return bucket.take(now);
   }
 
   prune(now: number) {
-    for (const [address, b] of this.buckets) {
-      if (b.tokens + ((now - b.at) / 1000) * this.rate.perSecond >= this.rate.burst)
-        this.buckets.delete(address);
-    }
+    for (const [key, bucket] of this.buckets) if (bucket.full(now)) this.buckets.delete(key);
   }
+}
+
+/** Clients tracked one by one in AddressBuckets. */
+export const MAX_ADDRESSES = 10_000;
+
+/** What one client controls of its address: an IPv4 address (also IPv4-mapped IPv6), or an IPv6 /64. */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('%')[0]!.split('::');
+  const front = head ? head.split(':') : [];
+  const back = tail ? tail.split(':') : [];
+  const groups = address.includes('::')
+    ? [...front, ...Array(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back]
+    : front;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** `promise`, or a failure after `ms`. */

@@ -141,6 +141,17 @@ async function stopServer(proc: ChildProcess): Promise<number[]> {
   return alive(tree);
 }
 
+/**
+ * A failed test's server, whole: start.ts runs wrangler in a process group of its own, which a kill of
+ * the server's group does not reach (a failed run left wrangler and workerd serving for an hour).
+ */
+function killTree(proc: ChildProcess) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const tree = descendants(proc.pid!);
+  process.kill(-proc.pid!, 'SIGKILL');
+  for (const pid of alive(tree)) process.kill(pid, 'SIGKILL');
+}
+
 afterAll(() => {
   // belt and braces for a failed run: never leave a server behind
   for (const pid of alive([...everyPid])) process.kill(pid, 'SIGKILL');
@@ -212,7 +223,7 @@ describe('npm start', () => {
       expect(await stopServer(server)).toEqual([]);
       expect(existsSync(secretFile)).toBe(false);
     } finally {
-      if (server.exitCode === null && server.signalCode === null) process.kill(-server.pid!, 'SIGKILL');
+      killTree(server);
       rmSync(`${stateDir}-plain`, { recursive: true, force: true });
     }
   });
@@ -294,7 +305,7 @@ describe('npm start', () => {
       expect(await stopServer(server)).toEqual([]);
       expect(await listening(ports.http)).toBe(false);
     } finally {
-      if (server.exitCode === null && server.signalCode === null) process.kill(-server.pid!, 'SIGKILL');
+      killTree(server);
     }
   });
 });

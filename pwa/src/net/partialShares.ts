@@ -7,8 +7,13 @@ import type { RoomFile } from '../../../worker/protocol/api.ts';
 import { ApiError, type TrackerApi } from './api.ts';
 import { idbDelete, idbGetAll, idbPut } from './idb.ts';
 
-/** This load of the app (a reload is another one). */
-export const PAGE_LOAD: string = crypto.randomUUID();
+/**
+ * This load of the app (a reload is another one). Not `crypto.randomUUID()`: that exists only in a secure
+ * context, and on a plain-http LAN origin it threw as this module loaded, so the app never started.
+ */
+export const PAGE_LOAD: string = [...crypto.getRandomValues(new Uint32Array(4))]
+  .map((n) => n.toString(36))
+  .join('-');
 
 /** One partial listing as remembered across reloads (in the `kv` store, under `partial:<shareId>`). */
 export interface PartialShareRecord {

@@ -19,11 +19,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashBlob } from '../../pwa/src/transfer/hashing.ts';
 import { TransferServer } from '../../pwa/src/transfer/server.ts';
 import { channelPair } from '../../pwa/test/memoryChannel.ts';
-import type { RoomFile } from '../../worker/protocol/api.ts';
 import { fetchFile } from '../src/download/fetchFile.ts';
 import { CliError } from '../src/errors.ts';
 import { DiskChunkStore, PARTIAL_DIR } from '../src/files/diskStore.ts';
 import { Output } from '../src/ui/output.ts';
+import { listingOf } from './listing.ts';
 import { memoryStream } from './streams.ts';
 
 const KiB = 1024;
@@ -149,16 +149,7 @@ describe('a download into the disk store', () => {
       server.attach(theirs);
       return mine;
     };
-    const file: RoomFile = {
-      contentId: hash.contentId,
-      name: 'file.bin',
-      path: '',
-      size: data.length,
-      type: 'application/octet-stream',
-      chunkSize: CHUNK,
-      addedAt: 0,
-      sources: [],
-    };
+    const file = listingOf(hash.contentId, data.length, CHUNK);
     const plan = {
       file,
       roomId: 'r'.repeat(26),

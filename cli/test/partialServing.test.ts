@@ -15,10 +15,10 @@ import { type ServedFile, TransferServer, type UploadInfo } from '../../pwa/src/
 import { channelPair } from '../../pwa/test/memoryChannel.ts';
 import { gatedSource } from '../../pwa/test/spreadKit.ts';
 import { MemoryStore } from '../../pwa/test/transferKit.ts';
-import type { RoomFile } from '../../worker/protocol/api.ts';
 import { fetchFile } from '../src/download/fetchFile.ts';
 import { PartialServing } from '../src/download/partialServing.ts';
 import { Output } from '../src/ui/output.ts';
+import { listingOf } from './listing.ts';
 import { memoryStream } from './streams.ts';
 
 const CHUNK = 64 * 1024;
@@ -51,16 +51,7 @@ describe('get serves what it has verified', () => {
       else to(theirs);
       return mine;
     };
-    const file: RoomFile = {
-      contentId: hash.contentId,
-      name: 'file.bin',
-      path: '',
-      size: data.length,
-      type: 'application/octet-stream',
-      chunkSize: CHUNK,
-      addedAt: 0,
-      sources: [],
-    };
+    const file = listingOf(hash.contentId, data.length, CHUNK);
 
     const calls: string[] = [];
     const partials = new PartialServing({

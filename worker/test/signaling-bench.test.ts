@@ -9,6 +9,7 @@ import {
   connect,
   newTestPeer,
   offer,
+  pairInRoom,
   roomOf,
   stubOf,
   type TestSocket,
@@ -20,9 +21,7 @@ const SOCKETS = 300;
 
 describe('signaling figures', () => {
   it(`relays ${MESSAGES} CANDIDATEs of one pair in order (rate limit lifted for the sender)`, async () => {
-    const a = await newTestPeer();
-    const b = await newTestPeer();
-    await roomOf(a, b);
+    const [a, b] = await pairInRoom();
     const [sa, sb] = [await connect(a), await connect(b)];
     await runInDurableObject(stubOf(a.peerId), (instance: PeerSocket) => {
       instance.limits.rates = UNLIMITED;
@@ -42,9 +41,7 @@ describe('signaling figures', () => {
   }, 120_000);
 
   it('measures the round trip of an OFFER/ANSWER exchange', async () => {
-    const a = await newTestPeer();
-    const b = await newTestPeer();
-    await roomOf(a, b);
+    const [a, b] = await pairInRoom();
     const [sa, sb] = [await connect(a), await connect(b)];
     // the OFFER cap per destination is not what this measures
     await runInDurableObject(stubOf(a.peerId), (instance: PeerSocket) => {

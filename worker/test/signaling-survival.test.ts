@@ -11,6 +11,7 @@ import {
   offer,
   onlineSince,
   openLive,
+  pairInRoom,
   queuedFor,
   roomOf,
   skewClock,
@@ -20,9 +21,7 @@ import {
 
 describe('signaling across eviction', () => {
   it('relays in both directions and in order after both objects were evicted', async () => {
-    const a = await newTestPeer();
-    const b = await newTestPeer();
-    await roomOf(a, b);
+    const [a, b] = await pairInRoom();
     const [sa, sb] = [await connect(a), await connect(b)];
     sa.send(offer(b.peerId));
     expect((await sb.next()).type).toBe('OFFER');
@@ -49,9 +48,7 @@ describe('signaling across eviction', () => {
   });
 
   it('delivers frames queued before an eviction when the destination comes back', async () => {
-    const a = await newTestPeer();
-    const b = await newTestPeer();
-    await roomOf(a, b);
+    const [a, b] = await pairInRoom();
     const sa = await connect(a);
     sa.send(offer(b.peerId));
     sa.send(candidate(b.peerId, 0));
@@ -66,9 +63,7 @@ describe('signaling across eviction', () => {
   });
 
   it('expires frames queued before an eviction, through the alarm', async () => {
-    const a = await newTestPeer();
-    const b = await newTestPeer();
-    await roomOf(a, b);
+    const [a, b] = await pairInRoom();
     const sa = await connect(a);
     sa.send(offer(b.peerId));
     await until(async () => (await queuedFor(b.peerId)) === 1);

@@ -12,6 +12,7 @@ import {
   newTestPeer,
   offer,
   onlineSince,
+  pairInRoom,
   queuedFor,
   roomOf,
   signalingPath,
@@ -97,9 +98,7 @@ describe('signaling: connecting', () => {
   });
 
   it('lets the owner replace its own socket with a valid ticket; the old one is closed with a reason', async () => {
-    const a = await newTestPeer();
-    const b = await newTestPeer();
-    await roomOf(a, b);
+    const [a, b] = await pairInRoom();
     const first = await connect(a);
     const sb = await connect(b);
     sb.send(offer(a.peerId));
@@ -158,9 +157,7 @@ describe('signaling: relay', () => {
   });
 
   it('keeps the order of a burst of 200 CANDIDATEs', async () => {
-    const a = await newTestPeer();
-    const b = await newTestPeer();
-    await roomOf(a, b);
+    const [a, b] = await pairInRoom();
     const [sa, sb] = [await connect(a), await connect(b)];
     sa.send(offer(b.peerId));
     for (let i = 0; i < 200; i++) sa.send(candidate(b.peerId, i));
@@ -227,9 +224,7 @@ describe('signaling: relay', () => {
   });
 
   it('delivers queued frames in order after OPEN when the destination comes back in time', async () => {
-    const a = await newTestPeer();
-    const b = await newTestPeer();
-    await roomOf(a, b);
+    const [a, b] = await pairInRoom();
     const sa = await connect(a);
     const early = await connect(b);
     early.close();
@@ -357,9 +352,7 @@ describe('signaling: limits', () => {
 
 describe('signaling: queue cap', () => {
   it('refuses frames for an away peer beyond the cap with an immediate EXPIRE', async () => {
-    const a = await newTestPeer();
-    const b = await newTestPeer();
-    await roomOf(a, b);
+    const [a, b] = await pairInRoom();
     const sa = await connect(a);
     await runInDurableObject(stubOf(a.peerId), (instance: PeerSocket) => {
       instance.limits.rates = UNLIMITED;

@@ -155,6 +155,14 @@ export async function roomOf(...peers: TestPeer[]): Promise<string> {
   return roomId;
 }
 
+/** Two new devices in one room: the start of most signaling tests (they may signal each other). */
+export async function pairInRoom(): Promise<[TestPeer, TestPeer]> {
+  const a = await newTestPeer();
+  const b = await newTestPeer();
+  await roomOf(a, b);
+  return [a, b];
+}
+
 export async function openLive(roomId: string, peer: TestPeer): Promise<TestSocket> {
   return TestSocket.open(`/api/rooms/${roomId}/live?ticket=${await ticketFor(peer.secret)}`);
 }

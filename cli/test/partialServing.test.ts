@@ -16,7 +16,7 @@ import { channelPair } from '../../pwa/test/memoryChannel.ts';
 import { gatedSource } from '../../pwa/test/spreadKit.ts';
 import { MemoryStore } from '../../pwa/test/transferKit.ts';
 import { fetchFile } from '../src/download/fetchFile.ts';
-import { PartialServing } from '../src/download/partialServing.ts';
+import { PartialServing, stalePartialShares } from '../src/download/partialServing.ts';
 import { Output } from '../src/ui/output.ts';
 import { listingOf } from './listing.ts';
 import { memoryStream } from './streams.ts';
@@ -133,5 +133,33 @@ describe('get serves what it has verified', () => {
     // the CLI does not stay to serve the whole file: carol's transfer ends, and asking again finds nothing
     expect(await carolDone).toBeInstanceOf(Error);
     expect(partials.file(file.contentId)).toBeNull();
+  });
+});
+
+describe('a get that was killed', () => {
+  it('leaves partial listings that the next get of this device withdraws (only its own, only partial)', () => {
+    const source = (peerId: string, shareId: string, partial: boolean) => ({
+      peerId,
+      name: peerId,
+      online: false,
+      shareId,
+      fileName: 'file.bin',
+      path: '',
+      addedAt: 0,
+      ...(partial ? { partial: true as const } : {}),
+    });
+    const files = [
+      {
+        ...listingOf('a'.repeat(64), 10, CHUNK),
+        sources: [source('me', 's1', true), source('bob', 's2', true)],
+      },
+      { ...listingOf('b'.repeat(64), 10, CHUNK), sources: [source('me', 's3', false)] },
+      {
+        ...listingOf('c'.repeat(64), 10, CHUNK),
+        sources: [source('bob', 's4', false), source('me', 's5', true)],
+      },
+    ];
+    expect(stalePartialShares(files, 'me')).toEqual(['s1', 's5']);
+    expect(stalePartialShares(files, 'carol')).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import type { RoomFile } from '../../../worker/protocol/api.ts';
 import { listRoom, type Picked, pick, placeOf } from '../catalog.ts';
 import type { Context } from '../context.ts';
 import { type FetchResult, fetchFile } from '../download/fetchFile.ts';
-import { PartialServing } from '../download/partialServing.ts';
+import { PartialServing, stalePartialShares } from '../download/partialServing.ts';
 import { CliError } from '../errors.ts';
 import { numbered, prepareTarget, safeRelativePath } from '../files/outputPath.ts';
 import { acceptTransfers, connectTo } from '../net/transport.ts';
@@ -90,6 +90,10 @@ export async function getCommand(
       }),
     });
     const online = await goOnline(ctx, session, 'get', acceptTransfers(server));
+    for (const shareId of stalePartialShares(files, me)) {
+      // best effort: a listing left standing only sends downloaders to a source that answers not_found
+      await session.call(() => session.api.removeShare(link.roomId, shareId)).catch(() => undefined);
+    }
     const fetchOne = async (p: Planned) => {
       const { file } = p.picked;
       const sources = await onlineSources(session, link.roomId, file, me, options.wait ?? 0, signal);

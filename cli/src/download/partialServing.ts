@@ -76,3 +76,12 @@ export class PartialServing {
     };
   }
 }
+
+/**
+ * This device's partial listings in a room's files: left by a `get` that could not take them back (killed,
+ * crashed, the machine slept). Only one process speaks for a device at a time (DeviceLock), and the one
+ * asking holds the lock, so none of them has a download behind it.
+ */
+export function stalePartialShares(files: readonly RoomFile[], me: string): string[] {
+  return files.flatMap((f) => f.sources.filter((s) => s.peerId === me && s.partial).map((s) => s.shareId));
+}

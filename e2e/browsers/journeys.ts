@@ -60,7 +60,7 @@ export async function crossJourney(o: {
   await markPage(to);
   await shareFiles(from, set.loose);
   if (o.folder) await shareFolder(from, set.folderDir);
-  await waitListed(to, set.all, 60_000);
+  await waitListed(to, set.all, 60_000, from);
   expect(await stillSamePage(to), 'the files arrived without a reload').toBe(true);
 
   const failures = await downloadAllExact(to, small, 30_000);

@@ -74,8 +74,22 @@ export async function shareFolder(ui: Ui, dir: string): Promise<void> {
   await ui.setFiles('.add-files input[type=file][webkitdirectory]', [dir]);
 }
 
-export async function waitListed(ui: Ui, files: Fixture[], timeout = 30_000): Promise<void> {
-  for (const fx of files) await ui.waitFor(fileRowSel(fx), { timeout });
+/** Until every file is listed on `ui`; a timeout says what both pages show (and the sharer's console). */
+export async function waitListed(ui: Ui, files: Fixture[], timeout = 30_000, sharer?: Ui): Promise<void> {
+  const about = async (u: Ui) =>
+    `${u.device.name} (${u.device.kind}) shows: ${(await textOf(u).catch(() => '?')).slice(0, 800)}\n` +
+    `  console: ${consoleTail(u)}`;
+  for (const fx of files) {
+    try {
+      await ui.waitFor(fileRowSel(fx), { timeout });
+    } catch (error) {
+      throw new Error(
+        `${ui.device.name}: "${fx.name}" not listed after ${timeout} ms\n  ${await about(ui)}` +
+          (sharer ? `\n  ${await about(sharer)}` : ''),
+        { cause: error },
+      );
+    }
+  }
 }
 
 /** Clicks the file's Download button; its row in the downloads panel must appear (or the click was lost). */

@@ -238,7 +238,9 @@ describe('two downloaders and one slow source', () => {
     for (const blob of both.value) expect(await digest(blob)).toBe(await digest(bytes));
     // before `coming` (main at ef12512) the source sent 40 and 43 chunks here: both asked it for the same ones
     console.log('[coming] source sent', alice.stats.sent, 'of', count);
-    expect(alice.stats.sent, alice.stats.log.join('\n')).toBeLessThanOrEqual(count + 3);
+    // each download draws its own random order, so the count varies: 25-28 of 24 seen in 10 runs (28 once,
+    // in CI); the old scheduler's 40 and 43 are far above this line
+    expect(alice.stats.sent, alice.stats.log.join('\n')).toBeLessThanOrEqual(count + 5);
     expect(alice.stats.sent).toBeGreaterThanOrEqual(count);
   });
 });

@@ -145,14 +145,22 @@ async function step(what: string, cmd: readonly [string, string], args: readonly
   if (code !== 0) fail(what, code);
 }
 
-function freeLoopbackPort(): Promise<number> {
+/**
+ * A free loopback port for wrangler, held by us until wrangler is about to bind it: the front's relay
+ * binds port 0 for its notices in between, and a port merely probed and closed could be handed to it
+ * (wrangler then failed with "Address already in use", seen once in CI).
+ */
+function reserveLoopbackPort(): Promise<{ port: number; release(): Promise<void> }> {
   return new Promise((done, reject) => {
     const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port: free } = srv.address() as { port: number };
-      srv.close(() => done(free));
-    });
     srv.on('error', reject);
+    // the front may already proxy a request here: refused at once, as a closed port would be, and
+    // nothing left open to hold up the close
+    srv.on('connection', (socket) => socket.destroy());
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      done({ port, release: () => new Promise<void>((closed) => srv.close(() => closed())) });
+    });
   });
 }
 
@@ -167,7 +175,8 @@ const tls = https ? await ensureTls(persistTo, names, host) : null;
 const lanHost = (https ? addresses.find(isPermittedIp) : undefined) ?? addresses[0] ?? null;
 const lanIsSecure = https && lanHost !== null && isPermittedIp(lanHost);
 const urlHost = (h: string) => (h.includes(':') ? `[${h}]` : h);
-const upstreamPort = await freeLoopbackPort();
+const upstream = await reserveLoopbackPort();
+const upstreamPort = upstream.port;
 // the front's relay and the tracker trust each other through this; it is never printed or logged
 const relaySecret = randomBytes(32).toString('base64url');
 const relaySecretFile = join(persistTo, 'meshdrop', 'relay-secret.env');
@@ -239,6 +248,7 @@ const vars = [
 // user of the machine sees in /proc/<pid>/cmdline); the file goes when this run ends.
 rmSync(relaySecretFile, { force: true });
 writeFileSync(relaySecretFile, `LAN_RELAY_SECRET=${relaySecret}\n`, { mode: 0o600 });
+await upstream.release();
 const dev = spawnTool(
   WRANGLER,
   [

@@ -7,6 +7,7 @@ import {
   type DigestWorker,
   digestReply,
   workerDigester,
+  workerLane,
 } from '../src/transfer/chunkDigest.ts';
 import { hashChunk } from '../src/transfer/hashing.ts';
 
@@ -38,7 +39,8 @@ describe('workerDigester', () => {
     expect(ha).toEqual(await hashChunk(a));
     expect(hv).toEqual(await hashChunk(view));
     expect(workers).toHaveLength(1);
-    expect(workers[0]!.received[1]!.bytes.buffer.byteLength).toBe(2000);
+    const sent = workers[0]!.received[1]!;
+    expect('bytes' in sent && sent.bytes.buffer.byteLength).toBe(2000);
   });
 
   it('a worker that dies fails the chunks it held, and the next chunk starts a new one', async () => {
@@ -55,5 +57,51 @@ describe('workerDigester', () => {
     expect(workers[0]!.terminated).toBe(true);
     expect(await digest(new Uint8Array(10))).toEqual(await hashChunk(new Uint8Array(10)));
     expect(workers).toHaveLength(2);
+  });
+});
+
+describe('workerLane', () => {
+  const span = (bytes: Uint8Array<ArrayBuffer>) => ({
+    blob: new Blob([bytes]),
+    start: 0,
+    end: bytes.length,
+    chunkSize: 1024,
+  });
+
+  it("is ready when its worker says so, and answers a span with its chunks' hashes", async () => {
+    const w = new InPlaceWorker();
+    const lane = workerLane(() => w);
+    let ready = false;
+    void lane.ready.then(() => (ready = true));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(ready).toBe(false);
+    w.onmessage?.({ data: { ready: true } });
+    await lane.ready;
+    const bytes = Uint8Array.from({ length: 2500 }, (_, i) => i % 251);
+    const hashes = await lane.hash(span(bytes));
+    expect(hashes.subarray(64)).toEqual(await hashChunk(bytes.subarray(2048)));
+    expect(w.received).toHaveLength(1);
+    expect(lane.dead).toBe(false);
+  });
+
+  it('a worker that dies fails the spans it held with a clear message, and is marked dead', async () => {
+    const w = new InPlaceWorker();
+    w.hold = true;
+    const lane = workerLane(() => w);
+    w.onmessage?.({ data: { ready: true } });
+    const held = lane.hash(span(new Uint8Array(10)));
+    w.onerror?.({ message: 'out of memory' });
+    await expect(held).rejects.toThrow('the hashing worker stopped: out of memory');
+    expect(lane.dead).toBe(true);
+    expect(w.terminated).toBe(true);
+    await expect(lane.hash(span(new Uint8Array(10)))).rejects.toThrow('the hashing worker stopped');
+  });
+
+  it('a worker that cannot start (no workers inside workers) is a lane that never gets ready', async () => {
+    const lane = workerLane(() => {
+      throw new Error('Worker is not defined');
+    });
+    await expect(lane.ready).rejects.toThrow('Worker is not defined');
+    expect(lane.dead).toBe(true);
   });
 });

@@ -1,22 +1,7 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { chooseChunkSize, contentIdHeader, toHex } from '../../worker/protocol/content.ts';
+import { chooseChunkSize, toHex } from '../../worker/protocol/content.ts';
 import { hashBlob, hashChunk, rootOf } from '../src/transfer/hashing.ts';
-
-const sha256 = (b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest());
-
-/** An independent reference: node:crypto over the same definition. */
-function reference(bytes: Uint8Array, chunkSize: number): string {
-  const root = createHash('sha256').update(contentIdHeader(bytes.length, chunkSize));
-  for (let i = 0; i < bytes.length; i += chunkSize) root.update(sha256(bytes.subarray(i, i + chunkSize)));
-  return root.digest('hex');
-}
-
-function pattern(n: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (i * 31 + 7) & 255;
-  return out;
-}
+import { pattern, reference, sha256 } from './contentKit.ts';
 
 describe('content ids', () => {
   it('match known vectors', async () => {

@@ -1,5 +1,5 @@
-// Hashes chunks off the thread that asked: download chunks for pages without crypto.subtle (plain http),
-// and, several of these at once, a file being hashed to share (chunkDigest.ts).
+// Hashes off the thread that asked: download chunks for pages without crypto.subtle (plain http), and,
+// several of these at once, spans of a file being hashed to share (chunkDigest.ts, spanHashing.ts).
 import { type DigestReply, type DigestRequest, digestReply } from '../transfer/chunkDigest.ts';
 
 // the page's DOM typings describe `self` as a Window; in this worker it is a dedicated worker scope
@@ -9,3 +9,5 @@ const scope = self as unknown as {
 };
 
 scope.onmessage = async (event) => scope.postMessage(await digestReply(event.data));
+// a span lane hands out no span before this (a cold worker took 260-410 ms to start here)
+scope.postMessage({ ready: true });

@@ -1,10 +1,14 @@
 // Hashes files off the main thread, so the page stays responsive even for multi-GB files. One job at a
 // time (the client queues them); progress at most every 100 ms so messages never flood the page.
-// This worker reads the file and cuts it into chunks; digest workers, one per core, hash them in
-// parallel (a digest occupies its thread for its whole length: chunkDigest.ts).
+// This worker and digest workers (one per core, at most 3) each read and hash their own spans of the
+// file (spanHashing.ts): a digest occupies its thread for its whole length (chunkDigest.ts), and
+// reading costs about as much as digesting (measured: ~600 MB/s each on one thread), so both run on
+// every thread, and no chunk is copied or moved between threads.
+
+import { chooseChunkSize } from '../../../worker/protocol/content.ts';
 import type { HashReply, HashRequest } from '../net/hashProtocol.ts';
-import { digestPool, spawnDigestWorker } from '../transfer/chunkDigest.ts';
-import { hashBlob, hashChunk } from '../transfer/hashing.ts';
+import { spawnDigestWorker, type WorkerLane, workerLane } from '../transfer/chunkDigest.ts';
+import { hashInSpans, localLane } from '../transfer/spanHashing.ts';
 
 // the page's DOM typings describe `self` as a Window; in this worker it is a dedicated worker scope
 const scope = self as unknown as {
@@ -14,19 +18,21 @@ const scope = self as unknown as {
 
 const running = new Map<number, AbortController>();
 
-/** Digest workers kept for the next job (started on the first chunk); at most 4, whatever the cores. */
-const DIGEST_WORKERS = Math.min(4, Math.max(1, navigator.hardwareConcurrency || 1));
-// a browser without workers inside workers hashes here, one chunk at a time
-const pool =
-  typeof Worker === 'undefined' ? null : digestPool(spawnDigestWorker, DIGEST_WORKERS, { transfer: true });
-const digest = (chunk: Uint8Array): Promise<Uint8Array> => {
-  if (!pool) return hashChunk(chunk);
-  try {
-    return pool(chunk);
-  } catch {
-    return hashChunk(chunk); // the digest worker could not start (nothing was sent)
-  }
-};
+/** With this thread, at most 4 lanes: memory is lanes * SPAN_DEPTH * SPAN_BYTES (64 MiB at most). */
+const DIGEST_WORKERS = Math.min(3, Math.max(1, navigator.hardwareConcurrency || 1));
+// started now, not on the first job: they are ready by the time a file arrives, or join it when they are
+// (a cold one took 40-210 ms). A browser without workers inside workers hashes on this thread alone.
+let digestLanes: WorkerLane[] =
+  typeof Worker === 'undefined'
+    ? []
+    : Array.from({ length: DIGEST_WORKERS }, () => workerLane(spawnDigestWorker));
+const here = localLane();
+
+/** The lanes for a job: this thread, and the digest workers, a dead one replaced. */
+function lanes() {
+  digestLanes = digestLanes.map((lane) => (lane.dead ? workerLane(spawnDigestWorker) : lane));
+  return [here, ...digestLanes];
+}
 
 scope.onmessage = (event) => {
   const message = event.data;
@@ -44,9 +50,9 @@ async function hash(id: number, blob: Blob, chunkSize: number | undefined): Prom
   let lastReport = 0;
   const reply = (m: HashReply, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
   try {
-    const hash = await hashBlob(blob, {
-      ...(chunkSize ? { chunkSize } : {}),
-      digest,
+    const hash = await hashInSpans(blob, {
+      chunkSize: chunkSize ?? chooseChunkSize(blob.size),
+      lanes: lanes(),
       signal: controller.signal,
       onProgress: (bytes) => {
         const now = performance.now();

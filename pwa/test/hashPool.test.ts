@@ -10,9 +10,9 @@ import {
   digestReply,
   workerLane,
 } from '../src/transfer/chunkDigest.ts';
-import { hashBlob } from '../src/transfer/hashing.ts';
+import { hashBlob, hashChunk } from '../src/transfer/hashing.ts';
 import { hashInSpans } from '../src/transfer/spanHashing.ts';
-import { pattern } from './contentKit.ts';
+import { pattern, reference } from './contentKit.ts';
 
 /** Runs the digest worker's own handler, answering after a random delay (so out of order). */
 class ShuffledWorker implements DigestWorker {
@@ -84,4 +84,18 @@ describe('hashing in spans, on this thread and digest workers', () => {
       expect(seen.at(-1)).toBe(bytes.length);
     },
   );
+});
+
+describe('hashBlob with a digest that answers out of order (the CLI: Node digests off the thread)', () => {
+  it('keeps every hash in place, and fails on an answer that is not SHA-256', async () => {
+    const bytes = pattern(40 * 1024 + 3);
+    const shuffled = (chunk: Uint8Array) =>
+      new Promise<Uint8Array>((r) => setTimeout(() => r(hashChunk(chunk)), Math.random() * 5));
+    const got = await hashBlob(new Blob([bytes]), { chunkSize: 1024, digest: shuffled });
+    expect(got.contentId).toBe(reference(bytes, 1024));
+    const short = async () => new Uint8Array(16);
+    await expect(hashBlob(new Blob([bytes]), { chunkSize: 1024, digest: short })).rejects.toThrow(
+      'not SHA-256',
+    );
+  });
 });

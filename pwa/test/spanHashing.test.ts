@@ -212,6 +212,13 @@ describe('hashInSpans', () => {
     ).rejects.toThrow();
   });
 
+  it('a lane whose answer is not 32 bytes a chunk fails the job', async () => {
+    const wrong: SpanLane = { ready: Promise.resolve(), hash: async () => new Uint8Array(16) };
+    await expect(
+      hashInSpans(new Blob([pattern(3 * CHUNK)]), { chunkSize: CHUNK, lanes: [wrong] }),
+    ).rejects.toThrow('not SHA-256');
+  });
+
   it('a lane that fails ends the job with its message; the other lanes stop taking spans', async () => {
     const a = new HeldLane();
     const b = new HeldLane();

@@ -2,7 +2,8 @@
 // Pure apart from reading the Blob, so it runs the same in a Web Worker, the page and unit tests.
 // Chunks are hashed with crypto.subtle where it exists (secure contexts: about twice as fast as wasm in
 // Chromium, measured by `npm run bench`) and with hash-wasm where it does not (plain-http LAN pages).
-// The file is streamed; chunks are hashed as they fill, several at once, while the stream reads on.
+// The file is streamed; chunks are hashed as they fill, several at once, while the stream reads on. The
+// CLI and the tests use this; the app's hash worker reads spans on several threads (spanHashing.ts).
 import { createSHA256, type IHasher } from 'hash-wasm';
 import {
   chooseChunkSize,
@@ -25,8 +26,9 @@ export interface HashOptions {
   onProgress?: (hashedBytes: number) => void;
   signal?: AbortSignal;
   /**
-   * SHA-256 of one chunk, which it may take over (the chunk is not touched after): the hash worker passes
-   * a pool of digest workers. Answers may come in any order. Default: `hashChunk` on this thread.
+   * SHA-256 of one chunk, which it may take over (the chunk is not touched after). Answers may come in
+   * any order. Default: `hashChunk` (in Node, the CLI's, it runs off the thread, so several at once help;
+   * the app's hash worker hashes in spans instead: spanHashing.ts).
    */
   digest?: (chunk: Uint8Array) => Promise<Uint8Array>;
 }

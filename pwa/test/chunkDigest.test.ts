@@ -14,6 +14,7 @@ import { hashChunk } from '../src/transfer/hashing.ts';
 class InPlaceWorker implements DigestWorker {
   onmessage: DigestWorker['onmessage'] = null;
   onerror: DigestWorker['onerror'] = null;
+  onmessageerror: DigestWorker['onmessageerror'] = null;
   received: DigestRequest[] = [];
   terminated = false;
   hold = false;
@@ -95,6 +96,46 @@ describe('workerLane', () => {
     expect(lane.dead).toBe(true);
     expect(w.terminated).toBe(true);
     await expect(lane.hash(span(new Uint8Array(10)))).rejects.toThrow('the hashing worker stopped');
+  });
+
+  it('a worker that never says ready is stopped at its deadline (and so replaced at the next job)', async () => {
+    const w = new InPlaceWorker();
+    const due: (() => void)[] = [];
+    const timers = { setTimeout: (fn: () => void) => due.push(fn), clearTimeout: () => {} };
+    const lane = workerLane(() => w, timers, 15_000);
+    expect(lane.dead).toBe(false);
+    for (const fn of due) fn();
+    await expect(lane.ready).rejects.toThrow('the hashing worker did not start');
+    expect(lane.dead).toBe(true);
+    expect(w.terminated).toBe(true);
+  });
+
+  it('an answer that is not one fails its span at once; an unreadable one stops the worker', async () => {
+    const w = new InPlaceWorker();
+    w.hold = true;
+    const lane = workerLane(() => w);
+    w.onmessage?.({ data: { ready: true } });
+    const first = lane.hash(span(new Uint8Array(10)));
+    w.onmessage?.({ data: null as unknown as DigestReply }); // ignored, not a TypeError
+    w.onmessage?.({ data: { id: 1, hash: 'x'.repeat(32) as unknown as Uint8Array } });
+    await expect(first).rejects.toThrow('the hashing worker answered nonsense');
+    expect(lane.dead).toBe(false);
+    const second = lane.hash(span(new Uint8Array(10)));
+    w.onmessageerror?.({});
+    await expect(second).rejects.toThrow('an answer could not be read');
+    expect(lane.dead).toBe(true);
+  });
+
+  it('a lane the job gives up stops its worker and fails what it still held', async () => {
+    const w = new InPlaceWorker();
+    w.hold = true;
+    const lane = workerLane(() => w);
+    w.onmessage?.({ data: { ready: true } });
+    const held = lane.hash(span(new Uint8Array(10)));
+    lane.abandon?.();
+    await expect(held).rejects.toThrow('given up');
+    expect(w.terminated).toBe(true);
+    expect(lane.dead).toBe(true);
   });
 
   it('a worker that cannot start (no workers inside workers) is a lane that never gets ready', async () => {

@@ -18,3 +18,21 @@ export function pattern(n: number): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < n; i++) out[i] = (i * 31 + 7) & 255;
   return out;
 }
+
+/**
+ * `n` bytes that never repeat in a way a chunk or span boundary could line up with (xorshift32): with
+ * `pattern`, every 1 KiB or 1 MiB chunk is the same, so hashes put in the wrong place go unseen.
+ */
+export function distinct(n: number, seed = 0x9e3779b9): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x & 255;
+  }
+  return out;
+}

@@ -12,7 +12,7 @@ import {
   type Span,
   type SpanLane,
 } from '../src/transfer/spanHashing.ts';
-import { pattern, reference, sha256 } from './contentKit.ts';
+import { distinct, pattern, reference, sha256 } from './contentKit.ts';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -23,6 +23,7 @@ class HeldLane implements SpanLane {
   taken: Span[] = [];
   inFlight = 0;
   maxInFlight = 0;
+  abandon?: () => void;
   constructor(ready: Promise<void> = Promise.resolve()) {
     this.ready = ready;
   }
@@ -66,6 +67,18 @@ async function drain(lanes: HeldLane[], job: Promise<unknown>): Promise<void> {
 
 const CHUNK = 1024;
 
+/** Two held lanes hashing 40 chunks in spans of 2, one span each at a time. */
+function twoLanes() {
+  const a = new HeldLane();
+  const b = new HeldLane();
+  const job = hashInSpans(new Blob([distinct(40 * CHUNK)]), {
+    chunkSize: CHUNK,
+    lanes: [a, b],
+    spanBytes: 2 * CHUNK,
+  });
+  return { a, b, job };
+}
+
 describe('hashInSpans', () => {
   it.each([
     ['0 bytes', 0],
@@ -77,7 +90,7 @@ describe('hashInSpans', () => {
     ['a span + 1', 4 * CHUNK + 1],
     ['many spans and a tail', 50 * CHUNK + 7],
   ])('%s: the same hashes and id as the definition', async (_l, n) => {
-    const bytes = pattern(n);
+    const bytes = distinct(n);
     const seen: number[] = [];
     const got = await hashInSpans(new Blob([bytes]), {
       chunkSize: CHUNK,
@@ -93,7 +106,7 @@ describe('hashInSpans', () => {
   });
 
   it('chunks bigger than a span: one chunk a span', async () => {
-    const bytes = pattern(5 * CHUNK + 3);
+    const bytes = distinct(5 * CHUNK + 3);
     const lane = new HeldLane();
     const job = hashInSpans(new Blob([bytes]), { chunkSize: CHUNK, lanes: [lane], spanBytes: 100 });
     await drain([lane], job);
@@ -102,7 +115,7 @@ describe('hashInSpans', () => {
   });
 
   it('spans answered last-first still land in place; progress waits for the earliest', async () => {
-    const bytes = pattern(20 * CHUNK + 5);
+    const bytes = distinct(20 * CHUNK + 5);
     const a = new HeldLane();
     const b = new HeldLane();
     const seen: number[] = [];
@@ -222,24 +235,104 @@ describe('hashInSpans', () => {
     ).rejects.toThrow('not SHA-256');
   });
 
-  it('a lane that fails ends the job with its message; the other lanes stop taking spans', async () => {
+  it('a lane that fails is given up: its span goes to another lane, and the id is still right', async () => {
+    const bytes = distinct(40 * CHUNK);
     const a = new HeldLane();
     const b = new HeldLane();
-    const job = hashInSpans(new Blob([pattern(40 * CHUNK)]), {
+    let abandoned = 0;
+    a.abandon = () => abandoned++;
+    const job = hashInSpans(new Blob([bytes]), {
       chunkSize: CHUNK,
       lanes: [a, b],
       spanBytes: 2 * CHUNK,
       depth: 2,
     });
     await tick();
+    const lost = a.held[0]!.span;
     a.held[0]!.fail(new Error('the hashing worker stopped: out of memory'));
-    await expect(job).rejects.toThrow('the hashing worker stopped: out of memory');
-    for (const h of [...b.held]) void h.release();
+    await drain([a, b], job);
+    expect((await job).contentId).toBe(reference(bytes, CHUNK));
+    expect(abandoned).toBe(1);
+    expect(a.taken).toHaveLength(2); // nothing more after it failed
+    expect(b.taken.some((s) => s.start === lost.start)).toBe(true);
+  });
+
+  it('when every lane has failed, the job fails with the last message', async () => {
+    const { a, b, job } = twoLanes();
+    await tick();
+    a.held[0]!.fail(new Error('the hashing worker stopped: out of memory'));
     await tick();
     await tick();
-    expect(b.taken).toHaveLength(2);
+    expect(b.held.length).toBeGreaterThan(0);
+    b.held[0]!.fail(new Error('the hashing worker stopped: gone'));
+    await expect(job).rejects.toThrow('the hashing worker stopped: gone');
+  });
+
+  it('a lane that stops answering is given up at its deadline, and another lane hashes its span', async () => {
+    const bytes = distinct(12 * CHUNK);
+    const timers = new FakeTimers();
+    const stuck = new HeldLane();
+    let abandoned = 0;
+    stuck.abandon = () => abandoned++;
+    const job = hashInSpans(new Blob([bytes]), {
+      chunkSize: CHUNK,
+      lanes: [stuck, localLane()],
+      spanBytes: 2 * CHUNK,
+      spanDeadlineMs: 5000,
+      timers,
+    });
+    let ended = false;
+    job.then(
+      () => (ended = true),
+      () => (ended = true),
+    );
+    while (stuck.taken.length === 0) await tick();
+    for (let i = 0; i < 20; i++) await tick();
+    expect(ended).toBe(false); // everything else is done; the stuck span holds the job
+    timers.advance(4999);
+    await tick();
+    expect(ended).toBe(false);
+    timers.advance(1);
+    expect((await job).contentId).toBe(reference(bytes, CHUNK));
+    expect(abandoned).toBe(1);
+    expect(timers.pending()).toBe(0); // every deadline of an answered span was cleared
+  });
+
+  it('a file that changed ends the job at once: no other lane is asked to read it again', async () => {
+    const { a, b, job } = twoLanes();
+    await tick();
+    const taken = a.taken.length + b.taken.length;
+    a.held[0]!.fail(new Error(FILE_CHANGED));
+    await expect(job).rejects.toThrow(FILE_CHANGED);
+    await tick();
+    expect(a.taken.length + b.taken.length).toBe(taken);
   });
 });
+
+/** setTimeout/clearTimeout on a clock the test moves. */
+class FakeTimers {
+  private now = 0;
+  private seq = 0;
+  private readonly due = new Map<number, { at: number; fn: () => void }>();
+  setTimeout(fn: () => void, ms: number): unknown {
+    this.due.set(++this.seq, { at: this.now + ms, fn });
+    return this.seq;
+  }
+  clearTimeout(handle: unknown): void {
+    this.due.delete(handle as number);
+  }
+  advance(ms: number): void {
+    this.now += ms;
+    for (const [id, t] of [...this.due]) {
+      if (t.at > this.now) continue;
+      this.due.delete(id);
+      t.fn();
+    }
+  }
+  pending(): number {
+    return this.due.size;
+  }
+}
 
 describe('hashSpan', () => {
   /** A Blob whose file changed after it was picked: its reads come back short, or are refused. */
@@ -260,7 +353,7 @@ describe('hashSpan', () => {
   });
 
   it('hashes each chunk of the span in place, the last one short', async () => {
-    const bytes = pattern(3 * CHUNK + 10);
+    const bytes = distinct(3 * CHUNK + 10);
     const blob = new Blob([pattern(CHUNK), bytes]);
     const got = await hashSpan({ blob, start: CHUNK, end: 4 * CHUNK + 10, chunkSize: CHUNK });
     const want = [0, 1, 2, 3].map((i) => sha256(bytes.subarray(i * CHUNK, (i + 1) * CHUNK)));

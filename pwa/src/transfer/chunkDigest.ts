@@ -7,7 +7,7 @@
 // crypto.subtle.digest synchronously inside the call: measured here, 2-13 ms per MiB spent in the call
 // itself), so chunks are hashed in parallel only on several threads.
 import { hashChunk } from './hashing.ts';
-import { hashSpan, type Span, type SpanLane } from './spanHashing.ts';
+import { hashSpan, type Span, type SpanLane, type SpanTimers } from './spanHashing.ts';
 
 /** One chunk's bytes, or a span of a file to read and hash (the reply is then its chunks' hashes). */
 export type DigestRequest = { id: number; bytes: Uint8Array } | { id: number; span: Span };
@@ -29,6 +29,8 @@ export interface DigestWorker {
   postMessage(req: DigestRequest): void;
   onmessage: ((e: { data: DigestReply }) => void) | null;
   onerror: ((e: { message?: string }) => void) | null;
+  /** A message that could not be read (taken as the worker dying: its answer is lost). */
+  onmessageerror?: ((e: unknown) => void) | null;
   terminate(): void;
 }
 
@@ -38,8 +40,15 @@ type Pending = Map<number, { resolve: (h: Uint8Array) => void; reject: (e: Error
 function settle(pending: Pending, reply: Exclude<DigestReply, { ready: true }>): void {
   const p = pending.get(reply.id);
   pending.delete(reply.id);
-  if ('hash' in reply) p?.resolve(reply.hash);
-  else p?.reject(new Error(reply.error));
+  // our own worker, but a reply that is not one must fail its request, not leave it waiting
+  if ('hash' in reply && reply.hash instanceof Uint8Array) p?.resolve(reply.hash);
+  else p?.reject(new Error('error' in reply ? String(reply.error) : 'the hashing worker answered nonsense'));
+}
+
+/** A reply worth reading: an object with a numeric id, or the `ready` notice. */
+function isReply(data: unknown): data is DigestReply {
+  if (typeof data !== 'object' || data === null) return false;
+  return 'id' in data ? typeof data.id === 'number' : 'ready' in data;
 }
 
 /** `hashChunk` through a worker started on first use (again after it died). */
@@ -50,7 +59,7 @@ export function workerDigester(spawn: () => DigestWorker): (bytes: Uint8Array) =
   const start = (): DigestWorker => {
     const w = spawn();
     w.onmessage = ({ data }) => {
-      if ('id' in data) settle(pending, data);
+      if (isReply(data) && 'id' in data) settle(pending, data);
     };
     // a dead worker fails what it held (those downloads say they could not check their data) and the
     // next chunk starts a new one
@@ -80,7 +89,17 @@ export interface WorkerLane extends SpanLane {
   readonly dead: boolean;
 }
 
-export function workerLane(spawn: () => DigestWorker): WorkerLane {
+/**
+ * How long a digest worker may take to start (a cold one took 40-410 ms here): one that never says ready
+ * is stopped and replaced at the next job, so no job keeps waiting on it (each would hold its file).
+ */
+export const LANE_READY_MS = 15_000;
+
+export function workerLane(
+  spawn: () => DigestWorker,
+  timers: SpanTimers = globalThis,
+  readyMs = LANE_READY_MS,
+): WorkerLane {
   let nextId = 1;
   let dead = false;
   const pending: Pending = new Map();
@@ -92,34 +111,43 @@ export function workerLane(spawn: () => DigestWorker): WorkerLane {
   });
   ready.catch(() => undefined); // a lane that never starts is left out, not an error by itself
   let worker: DigestWorker | null = null;
+  /** Stops the worker for good: what it held fails with `error`, and the hash worker replaces it. */
+  const stop = (error: Error) => {
+    if (dead) return;
+    dead = true;
+    timers.clearTimeout(readyTimer);
+    worker?.terminate();
+    failed(error);
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  const readyTimer = timers.setTimeout(() => stop(new Error('the hashing worker did not start')), readyMs);
   try {
     worker = spawn();
   } catch (err) {
-    dead = true;
-    failed(err instanceof Error ? err : new Error(String(err)));
+    stop(err instanceof Error ? err : new Error(String(err)));
   }
   if (worker) {
     const w = worker;
     w.onmessage = ({ data }) => {
+      if (!isReply(data)) return;
       if ('id' in data) settle(pending, data);
-      else started();
+      else {
+        timers.clearTimeout(readyTimer);
+        started();
+      }
     };
-    // a worker that dies fails the spans it held (so the job, with a clear message); the hash worker
-    // replaces it before the next job
-    w.onerror = (e) => {
-      dead = true;
-      w.terminate();
-      const error = new Error(`the hashing worker stopped${e.message ? `: ${e.message}` : ''}`);
-      failed(error);
-      for (const p of pending.values()) p.reject(error);
-      pending.clear();
-    };
+    // a worker that dies fails the spans it held (the job hands them to its other lanes); the hash
+    // worker replaces it before the next job
+    w.onerror = (e) => stop(new Error(`the hashing worker stopped${e.message ? `: ${e.message}` : ''}`));
+    w.onmessageerror = () => stop(new Error('the hashing worker stopped: an answer could not be read'));
   }
   return {
     ready,
     get dead() {
       return dead;
     },
+    abandon: () => stop(new Error('the hashing worker was given up')),
     hash: (span) => {
       if (dead || !worker) return Promise.reject(new Error('the hashing worker stopped'));
       const id = nextId++;

@@ -22,6 +22,14 @@ export interface SpanLane {
   ready: Promise<void>;
   /** The SHA-256 of each chunk of the span, concatenated (32 bytes a chunk). */
   hash(span: Span): Promise<Uint8Array>;
+  /** The job gave up on it (it failed or missed a deadline): a worker lane stops its worker. */
+  abandon?(): void;
+}
+
+/** The timers a job's deadlines use (tests pass fake ones). */
+export interface SpanTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 export interface SpanHashOptions {
@@ -34,6 +42,9 @@ export interface SpanHashOptions {
   depth?: number;
   onProgress?: (hashedBytes: number) => void;
   signal?: AbortSignal;
+  /** A lane that has not answered a span by then is given up and the span handed to another lane. */
+  spanDeadlineMs?: number;
+  timers?: SpanTimers;
 }
 
 /**
@@ -46,6 +57,16 @@ export const SPAN_DEPTH = 1;
 
 export const FILE_CHANGED = 'the file changed while it was read';
 
+/**
+ * How long one lane may take for one span before the job gives up on it: a 16 MiB span takes well under
+ * a second here, and 16 MiB in 60 s is a disk slower than any phone's; a worker that hangs (or answers
+ * with something that is not an answer) must not hold the share, and every share queued behind it, forever.
+ */
+export const SPAN_DEADLINE_MS = 60_000;
+
+/** Errors about the file itself: no other lane would do better, so the job ends with them. */
+const FILE_ERRORS = new Set(['NotReadableError', 'NotFoundError']);
+
 /** Reads one span and digests its chunks (what a lane does; a digest worker runs it for its spans). */
 export async function hashSpan(
   span: Span,
@@ -56,7 +77,7 @@ export async function hashSpan(
     bytes = await span.blob.slice(span.start, span.end).arrayBuffer();
   } catch (err) {
     // a File changed (or removed) on disk since it was picked: Chromium refuses to read it
-    if (err instanceof Error && err.name === 'NotReadableError') throw new Error(FILE_CHANGED);
+    if (err instanceof Error && FILE_ERRORS.has(err.name)) throw new Error(FILE_CHANGED);
     throw err;
   }
   if (bytes.byteLength !== span.end - span.start) throw new Error(FILE_CHANGED);
@@ -71,10 +92,16 @@ export async function hashSpan(
   return hashes;
 }
 
-/** Every chunk hash and the content id of `blob`, hashed in spans by the lanes. */
+/**
+ * Every chunk hash and the content id of `blob`, hashed in spans by the lanes. A lane that fails or misses
+ * its deadline is given up and its span handed to the others (the hash worker's own lane is always there);
+ * the job fails only when no lane is left, when the file itself cannot be read, or when it is cancelled.
+ */
 export async function hashInSpans(blob: Blob, options: SpanHashOptions): Promise<FileHash> {
   const { chunkSize, lanes, signal } = options;
   if (lanes.length === 0) throw new Error('no hashing thread');
+  const timers: SpanTimers = options.timers ?? globalThis;
+  const deadlineMs = options.spanDeadlineMs ?? SPAN_DEADLINE_MS;
   const size = blob.size;
   const count = chunkCount(size, chunkSize);
   const chunkHashes = new Uint8Array(count * 32);
@@ -82,7 +109,8 @@ export async function hashInSpans(blob: Blob, options: SpanHashOptions): Promise
   const spans = Math.ceil(count / perSpan);
   const depth = Math.max(1, options.depth ?? SPAN_DEPTH);
   const done = new Uint8Array(spans);
-  let next = 0; // the next span to hand out
+  let next = 0; // the next span not handed out yet
+  const again: number[] = []; // spans a lane that was given up held: handed out before new ones
   let settled = 0; // spans done from the start: progress is their end, so it only moves forward
   signal?.throwIfAborted();
   const aborted = new Promise<never>((_, reject) => {
@@ -101,11 +129,33 @@ export async function hashInSpans(blob: Blob, options: SpanHashOptions): Promise
     };
   });
   if (spans === 0) finish();
+  const live = new Set<SpanLane>(); // ready, and not given up
+  const running = new Map<SpanLane, number>(); // spans each lane holds now
+  const hasWork = () => again.length > 0 || next < spans;
+
+  /** The lane's answer for the span, or a rejection once it misses its deadline. */
+  const answer = (lane: SpanLane, span: Span): Promise<Uint8Array> =>
+    new Promise((resolve, reject) => {
+      const timer = timers.setTimeout(
+        () => reject(new Error('a hashing thread stopped answering')),
+        deadlineMs,
+      );
+      Promise.race([lane.hash(span), aborted])
+        .then(resolve, reject)
+        .finally(() => timers.clearTimeout(timer));
+    });
+
+  const giveUp = (lane: SpanLane, err: unknown) => {
+    if (!live.delete(lane)) return;
+    lane.abandon?.();
+    if (live.size === 0) fail(err);
+    else for (const other of live) start(other); // the spans it held go to the others
+  };
 
   const take = async (lane: SpanLane): Promise<void> => {
-    while (!failed && next < spans) {
+    while (!failed && live.has(lane) && hasWork()) {
       signal?.throwIfAborted();
-      const index = next++;
+      const index = again.length > 0 ? again.shift()! : next++;
       const first = index * perSpan;
       const last = Math.min(count, first + perSpan) - 1;
       const span = {
@@ -114,8 +164,18 @@ export async function hashInSpans(blob: Blob, options: SpanHashOptions): Promise
         end: chunkRange(size, chunkSize, last).end,
         chunkSize,
       };
-      const hashes = await Promise.race([lane.hash(span), aborted]);
-      if (hashes.length !== (last - first + 1) * 32) throw new Error('a digest was not SHA-256');
+      let hashes: Uint8Array;
+      try {
+        hashes = await answer(lane, span);
+        if (!(hashes instanceof Uint8Array) || hashes.length !== (last - first + 1) * 32)
+          throw new Error('a digest was not SHA-256');
+      } catch (err) {
+        // the job's own end (a cancel) and the file's own fault end it; a lane's fault only ends the lane
+        if (signal?.aborted || (err instanceof Error && err.message === FILE_CHANGED)) throw err;
+        again.push(index);
+        giveUp(lane, err);
+        return;
+      }
       chunkHashes.set(hashes, first * 32);
       done[index] = 1;
       const before = settled;
@@ -127,10 +187,24 @@ export async function hashInSpans(blob: Blob, options: SpanHashOptions): Promise
       if (settled === spans) finish();
     }
   };
+
+  /** Lets the lane hold up to `depth` spans while there is work. */
+  function start(lane: SpanLane) {
+    while (!failed && live.has(lane) && hasWork() && (running.get(lane) ?? 0) < depth) {
+      running.set(lane, (running.get(lane) ?? 0) + 1);
+      take(lane)
+        .catch(fail)
+        .finally(() => running.set(lane, (running.get(lane) ?? 1) - 1));
+    }
+  }
+
   for (const lane of lanes) {
     // a lane that never gets ready is never waited for: the job ends when every span is hashed
     Promise.race([lane.ready, aborted]).then(
-      () => Promise.all(Array.from({ length: depth }, () => take(lane))).catch(fail),
+      () => {
+        live.add(lane);
+        start(lane);
+      },
       (err: unknown) => {
         if (signal?.aborted) fail(err);
         else if (++unstarted === lanes.length) fail(new Error('no hashing thread could start'));

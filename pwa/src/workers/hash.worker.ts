@@ -18,7 +18,10 @@ const scope = self as unknown as {
 
 const running = new Map<number, AbortController>();
 
-/** With this thread, at most 4 lanes: memory is lanes * SPAN_DEPTH * SPAN_BYTES (64 MiB at most). */
+/**
+ * With this thread, at most 4 lanes: memory is lanes * SPAN_DEPTH * the span (16 MiB, or one chunk where
+ * chunks are bigger: files over 128 GiB have 32-64 MiB chunks, so up to 256 MiB for those).
+ */
 const DIGEST_WORKERS = Math.min(3, Math.max(1, navigator.hardwareConcurrency || 1));
 // started now, not on the first job: they are ready by the time a file arrives, or join it when they are
 // (a cold one took 40-210 ms). A browser without workers inside workers hashes on this thread alone.
@@ -28,7 +31,7 @@ let digestLanes: WorkerLane[] =
     : Array.from({ length: DIGEST_WORKERS }, () => workerLane(spawnDigestWorker));
 const here = localLane();
 
-/** The lanes for a job: this thread, and the digest workers, a dead one replaced. */
+/** The lanes for a job: this thread, and the digest workers, a dead (or given up) one replaced. */
 function lanes() {
   digestLanes = digestLanes.map((lane) => (lane.dead ? workerLane(spawnDigestWorker) : lane));
   return [here, ...digestLanes];

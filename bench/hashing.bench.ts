@@ -1,7 +1,8 @@
 // Hashing speed of the worker the app ships (one streaming pass: chunk hashes + content id; crypto.subtle
 // in this secure context; chunks digested by a pool of digest workers) against bare crypto.subtle in the
 // same page, BENCH_ROUNDS rounds (default 3) alternating which goes first, true medians. All hash the
-// very same in-memory blob (MB megabytes: one random MiB repeated; read once before the rounds, untimed,
+// very same in-memory blob (MB megabytes: one random MiB repeated, each copy stamped with its index, so
+// ours' content id is checked against node:crypto's; read once before the rounds, untimed,
 // so that no variant pays for moving it into the browser's blob storage) in 1 MiB chunks, timed from the
 // start to the last digest (ours: the worker's own timing of the job, from its start to the content id:
 // a new hash worker each round, so its digest workers start cold inside the window, as on a first share).
@@ -10,6 +11,7 @@
 // buffers already in memory (no read at all): what one thread can do, the ceiling of any one-thread design.
 // The "disk" rows do the same with a real file on disk given to the page by path (an <input type=file>,
 // as a person picks one; Chromium reads such a File lazily, from the disk or the page cache).
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,8 @@ import type { Device, Lan } from '../e2e/lan/index.ts';
 import { checkPrerequisites, createLan } from '../e2e/lan/index.ts';
 import { measureHashing } from '../e2e/pwa/bench.ts';
 import { ensureBuilt } from '../e2e/pwa/build.ts';
+import { reference } from '../pwa/test/contentKit.ts';
+import { chooseChunkSize } from '../worker/protocol/content.ts';
 import { benchOptions } from './lib/options.ts';
 import { median } from './lib/report.ts';
 
@@ -52,15 +56,31 @@ describe.skipIf(skip)('hashing speed', () => {
   it(`hashing worker vs bare crypto.subtle, ${MB} MB`, async () => {
     const { rounds } = benchOptions();
     const page = device.page;
-    await page.evaluate((mb) => {
-      const chunk = new Uint8Array(1 << 20);
-      for (let i = 0; i < chunk.length; i += 65536) crypto.getRandomValues(chunk.subarray(i, i + 65536));
-      (globalThis as { benchBlob?: Blob }).benchBlob = new Blob(Array.from({ length: mb }, () => chunk));
-    }, MB);
+    // one random MiB, each copy stamped with its index: every chunk differs (a hash put in the wrong
+    // place changes the id), and node:crypto computes the id the answers must have
+    const mib = randomBytes(1 << 20);
+    const stamped = (i: number) => {
+      const copy = Buffer.from(mib);
+      copy.writeUInt32LE(i, 0);
+      return copy;
+    };
+    const bytes = Buffer.concat(Array.from({ length: MB }, (_, i) => stamped(i)));
+    const expectedId = reference(bytes, chooseChunkSize(bytes.length));
+    await page.evaluate(
+      ([b64, mb]) => {
+        const base = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const parts = Array.from({ length: mb }, (_, i) => {
+          const copy = base.slice();
+          new DataView(copy.buffer).setUint32(0, i, true);
+          return copy;
+        });
+        (globalThis as { benchBlob?: Blob }).benchBlob = new Blob(parts);
+      },
+      [mib.toString('base64'), MB] as const,
+    );
     dir = mkdtempSync(join(tmpdir(), 'meshdrop-hashing-'));
     const path = join(dir, 'bench.bin');
-    const mib = new Uint8Array(1 << 20).map(() => (Math.random() * 256) | 0);
-    writeFileSync(path, Buffer.concat(Array.from({ length: MB }, () => mib)));
+    writeFileSync(path, bytes);
     await page.evaluate(() => {
       const input = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-file' });
       document.body.append(input);
@@ -83,7 +103,7 @@ describe.skipIf(skip)('hashing speed', () => {
         // ours: the app's built hash worker, given a blob made the same way (e2e/pwa/bench.ts)
         if (v === 'ours' || v === 'ours, disk') {
           const r = await measureHashing(page, MB, v === 'ours' ? 'benchBlob' : 'benchFile');
-          expect(r.contentId).toMatch(/^[0-9a-f]{64}$/);
+          expect(r.contentId).toBe(expectedId);
           seen.get(v)!.push(r.mbPerSecond);
         } else {
           seen.get(v)!.push(await page.evaluate(measureSubtle, v as string));

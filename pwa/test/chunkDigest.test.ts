@@ -6,6 +6,7 @@ import {
   type DigestRequest,
   type DigestWorker,
   digestReply,
+  renewLanes,
   workerDigester,
   workerLane,
 } from '../src/transfer/chunkDigest.ts';
@@ -136,6 +137,24 @@ describe('workerLane', () => {
     await expect(held).rejects.toThrow('given up');
     expect(w.terminated).toBe(true);
     expect(lane.dead).toBe(true);
+  });
+
+  it('the next job gets the same lanes, each one that died or was given up replaced by a new one', () => {
+    const workers: InPlaceWorker[] = [];
+    const make = () =>
+      workerLane(() => {
+        workers.push(new InPlaceWorker());
+        return workers.at(-1)!;
+      });
+    const [a, b, c] = [make(), make(), make()];
+    b.abandon?.();
+    const next = renewLanes([a, b, c], make);
+    expect(next[0]).toBe(a);
+    expect(next[2]).toBe(c);
+    expect(next[1]).not.toBe(b);
+    expect(next[1]!.dead).toBe(false);
+    expect(workers).toHaveLength(4);
+    expect(workers[1]!.terminated).toBe(true);
   });
 
   it('a worker that cannot start (no workers inside workers) is a lane that never gets ready', async () => {

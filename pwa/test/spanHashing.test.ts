@@ -201,8 +201,10 @@ describe('hashInSpans', () => {
     ).rejects.toThrow('no hashing thread could start');
   });
 
-  it('cancelled in the middle of a span: fails at once and takes no more spans', async () => {
+  it('cancelled in the middle of a span: fails at once, takes no more spans, stops the lane', async () => {
     const lane = new HeldLane();
+    let abandoned = 0;
+    lane.abandon = () => abandoned++;
     const ctrl = new AbortController();
     const job = hashInSpans(new Blob([pattern(40 * CHUNK)]), {
       chunkSize: CHUNK,
@@ -217,6 +219,8 @@ describe('hashInSpans', () => {
     while (lane.taken.length < 3) await tick();
     ctrl.abort(new Error('cancelled by the user'));
     await expect(job).rejects.toThrow('cancelled by the user'); // the held spans never answered
+    // still busy with this job's spans: stopped, so the next job does not run beside them
+    expect(abandoned).toBe(1);
     for (const h of [...lane.held]) void h.release();
     await tick();
     await tick();

@@ -160,6 +160,14 @@ export function workerLane(
   };
 }
 
+/**
+ * The digest lanes for the next job: the same ones, each dead (or given up) one replaced by a new one. A
+ * lane given up by a job, or still busy with a cancelled job's span, was stopped, so it is one of those.
+ */
+export function renewLanes(lanes: readonly WorkerLane[], make: () => WorkerLane): WorkerLane[] {
+  return lanes.map((lane) => (lane.dead ? make() : lane));
+}
+
 /** A digest worker of this bundle (the URL literal is what Vite looks for to bundle it). */
 export function spawnDigestWorker(): DigestWorker {
   return new Worker(new URL('../workers/digest.worker.ts', import.meta.url), {

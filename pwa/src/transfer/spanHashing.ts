@@ -113,8 +113,18 @@ export async function hashInSpans(blob: Blob, options: SpanHashOptions): Promise
   const again: number[] = []; // spans a lane that was given up held: handed out before new ones
   let settled = 0; // spans done from the start: progress is their end, so it only moves forward
   signal?.throwIfAborted();
+  const running = new Map<SpanLane, number>(); // spans each lane holds now
   const aborted = new Promise<never>((_, reject) => {
-    signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        reject(signal.reason);
+        // a lane still reading or digesting a span of this job is stopped, so the next job does not run
+        // beside it (two spans a lane in memory); a worker lane is then replaced for the next job
+        for (const [lane, n] of running) if (n > 0) lane.abandon?.();
+      },
+      { once: true },
+    );
   });
   aborted.catch(() => undefined);
   let failed = false;
@@ -130,7 +140,6 @@ export async function hashInSpans(blob: Blob, options: SpanHashOptions): Promise
   });
   if (spans === 0) finish();
   const live = new Set<SpanLane>(); // ready, and not given up
-  const running = new Map<SpanLane, number>(); // spans each lane holds now
   const hasWork = () => again.length > 0 || next < spans;
 
   /** The lane's answer for the span, or a rejection once it misses its deadline. */

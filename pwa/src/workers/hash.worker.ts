@@ -7,7 +7,7 @@
 
 import { chooseChunkSize } from '../../../worker/protocol/content.ts';
 import type { HashReply, HashRequest } from '../net/hashProtocol.ts';
-import { spawnDigestWorker, type WorkerLane, workerLane } from '../transfer/chunkDigest.ts';
+import { renewLanes, spawnDigestWorker, type WorkerLane, workerLane } from '../transfer/chunkDigest.ts';
 import { hashInSpans, localLane } from '../transfer/spanHashing.ts';
 
 // the page's DOM typings describe `self` as a Window; in this worker it is a dedicated worker scope
@@ -33,7 +33,7 @@ const here = localLane();
 
 /** The lanes for a job: this thread, and the digest workers, a dead (or given up) one replaced. */
 function lanes() {
-  digestLanes = digestLanes.map((lane) => (lane.dead ? workerLane(spawnDigestWorker) : lane));
+  digestLanes = renewLanes(digestLanes, () => workerLane(spawnDigestWorker));
   return [here, ...digestLanes];
 }
 

@@ -182,6 +182,27 @@ describe('a finished download the library cannot record', () => {
 });
 
 describe('a download that lost its sources', () => {
+  it('tries again by itself when its source was back before it shared the file again', async () => {
+    const clock = new FakeClock();
+    const bytes = randomBytes(2 * 1024 * 1024 + 5, 48);
+    const file = await served(bytes);
+    // Alice's browser crashed and came back: her listing is kept, but her app has not shared the file
+    // again yet (it answers not_found); sharing it again keeps the same listing, so nothing tells Bob
+    let sharedAgain = false;
+    const net = network({ a: honestServer(file, clock, { authorize: () => (sharedAgain ? file : null) }) });
+    const engine = idbEngine(clock, { connect: net.connect });
+    const fromA = {
+      ...listing(file),
+      sources: [{ ...listing(file).sources[0]!, peerId: 'a', online: true }],
+    };
+    engine.download(fromA, ROOM);
+    const failed = await until(engine, clock, file.contentId, (i) => i.status.state === 'failed');
+    expect(failed.status.error?.code).toBe('not_found');
+    sharedAgain = true;
+    const done = await until(engine, clock, file.contentId, (i) => !!i.blob);
+    expect(await digest(done.blob!)).toBe(await digest(bytes));
+  });
+
   it('continues by itself from what it stored when another device starts sharing the file', {
     timeout: 30_000,
   }, async () => {

@@ -60,6 +60,10 @@ export interface DownloadItem {
 
 type Listener = () => void;
 
+/** Waits before a stranded download tries again by itself (the last one repeats), and how many tries. */
+const STRANDED_RETRY_MS = [5_000, 10_000, 20_000, 40_000, 60_000];
+const STRANDED_RETRIES = 12;
+
 export class TransferEngine {
   private readonly deps: EngineDeps;
   private readonly clock: Clock;
@@ -79,6 +83,8 @@ export class TransferEngine {
    * among them (new, or back after going offline) continues the download by itself
    */
   private readonly stranded = new Map<string, Set<string>>();
+  /** how often each stranded download has tried again by itself (see STRANDED_RETRY_MS) */
+  private readonly strandedTries = new Map<string, number>();
   private items: DownloadItem[] = [];
   private uploadList: UploadInfo[] = [];
   private readonly listeners = new Set<Listener>();
@@ -254,6 +260,7 @@ export class TransferEngine {
       void this.storage.forget(contentId).catch(() => undefined);
     this.items = this.items.filter((i) => i.contentId !== contentId);
     this.stranded.delete(contentId);
+    this.strandedTries.delete(contentId);
     this.emit();
   }
 
@@ -329,12 +336,34 @@ export class TransferEngine {
         if (this.running.get(contentId) !== d) return;
         this.running.delete(contentId);
         const code = d.status().error?.code;
-        if (code === 'source_left' || code === 'no_source') {
+        if (code === 'source_left' || code === 'no_source' || code === 'not_found') {
           const listed = this.itemOf(contentId)?.file.sources ?? [];
           this.stranded.set(contentId, new Set(listed.filter((s) => s.online).map((s) => s.peerId)));
+          this.retryStranded(contentId);
         }
       },
     );
+  }
+
+  /**
+   * A stranded download tries again by itself, a few times, while a source is listed online. A source back
+   * online is tried at once (sourcesChanged), but it may answer before it has shared the file again: a
+   * browser that crashed comes back with its listing kept and its files gone, and sharing them again keeps
+   * that listing, so no change of the listing would ever say so.
+   */
+  private retryStranded(contentId: string) {
+    const tries = this.strandedTries.get(contentId) ?? 0;
+    if (tries >= STRANDED_RETRIES) return;
+    const wait = STRANDED_RETRY_MS[Math.min(tries, STRANDED_RETRY_MS.length - 1)]!;
+    this.clock.setTimeout(() => {
+      const item = this.itemOf(contentId);
+      if (!item || !this.stranded.has(contentId) || this.running.has(contentId)) return;
+      if (this.starting.has(contentId)) return;
+      this.strandedTries.set(contentId, tries + 1);
+      const me = this.deps.peer.get()?.id ?? '';
+      if (item.file.sources.some((s) => s.online && s.peerId !== me)) this.download(item.file, item.roomId);
+      else this.retryStranded(contentId);
+    }, wait);
   }
 
   private attach(peer: Peer | null) {
@@ -364,6 +393,7 @@ export class TransferEngine {
     });
 
   private async finished(file: RoomFile, roomId: string, d: Download, blob: Blob, partial: PartialStorage) {
+    this.strandedTries.delete(file.contentId);
     let entry: LibraryEntry | null = null;
     try {
       entry = await partial.keep({

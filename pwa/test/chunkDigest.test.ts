@@ -11,6 +11,7 @@ import {
   workerLane,
 } from '../src/transfer/chunkDigest.ts';
 import { hashChunk } from '../src/transfer/hashing.ts';
+import { FakeClock } from './transferKit.ts';
 
 class InPlaceWorker implements DigestWorker {
   onmessage: DigestWorker['onmessage'] = null;
@@ -101,11 +102,11 @@ describe('workerLane', () => {
 
   it('a worker that never says ready is stopped at its deadline (and so replaced at the next job)', async () => {
     const w = new InPlaceWorker();
-    const due: (() => void)[] = [];
-    const timers = { setTimeout: (fn: () => void) => due.push(fn), clearTimeout: () => {} };
-    const lane = workerLane(() => w, timers, 15_000);
+    const clock = new FakeClock();
+    const lane = workerLane(() => w, clock, 15_000);
+    clock.advance(14_999);
     expect(lane.dead).toBe(false);
-    for (const fn of due) fn();
+    clock.advance(1);
     await expect(lane.ready).rejects.toThrow('the hashing worker did not start');
     expect(lane.dead).toBe(true);
     expect(w.terminated).toBe(true);

@@ -13,6 +13,7 @@ import {
   type SpanLane,
 } from '../src/transfer/spanHashing.ts';
 import { distinct, pattern, reference, sha256 } from './contentKit.ts';
+import { FakeClock } from './transferKit.ts';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -277,7 +278,7 @@ describe('hashInSpans', () => {
 
   it('a lane that stops answering is given up at its deadline, and another lane hashes its span', async () => {
     const bytes = distinct(12 * CHUNK);
-    const timers = new FakeTimers();
+    const clock = new FakeClock();
     const stuck = new HeldLane();
     let abandoned = 0;
     stuck.abandon = () => abandoned++;
@@ -286,7 +287,7 @@ describe('hashInSpans', () => {
       lanes: [stuck, localLane()],
       spanBytes: 2 * CHUNK,
       spanDeadlineMs: 5000,
-      timers,
+      clock,
     });
     let ended = false;
     job.then(
@@ -296,13 +297,13 @@ describe('hashInSpans', () => {
     while (stuck.taken.length === 0) await tick();
     for (let i = 0; i < 20; i++) await tick();
     expect(ended).toBe(false); // everything else is done; the stuck span holds the job
-    timers.advance(4999);
+    clock.advance(4999);
     await tick();
     expect(ended).toBe(false);
-    timers.advance(1);
+    clock.advance(1);
     expect((await job).contentId).toBe(reference(bytes, CHUNK));
     expect(abandoned).toBe(1);
-    expect(timers.pending()).toBe(0); // every deadline of an answered span was cleared
+    expect(clock.pending).toBe(0); // every deadline of an answered span was cleared
   });
 
   it('a file that changed ends the job at once: no other lane is asked to read it again', async () => {
@@ -315,31 +316,6 @@ describe('hashInSpans', () => {
     expect(a.taken.length + b.taken.length).toBe(taken);
   });
 });
-
-/** setTimeout/clearTimeout on a clock the test moves. */
-class FakeTimers {
-  private now = 0;
-  private seq = 0;
-  private readonly due = new Map<number, { at: number; fn: () => void }>();
-  setTimeout(fn: () => void, ms: number): unknown {
-    this.due.set(++this.seq, { at: this.now + ms, fn });
-    return this.seq;
-  }
-  clearTimeout(handle: unknown): void {
-    this.due.delete(handle as number);
-  }
-  advance(ms: number): void {
-    this.now += ms;
-    for (const [id, t] of [...this.due]) {
-      if (t.at > this.now) continue;
-      this.due.delete(id);
-      t.fn();
-    }
-  }
-  pending(): number {
-    return this.due.size;
-  }
-}
 
 describe('hashSpan', () => {
   /** A Blob whose file changed after it was picked: its reads come back short, or are refused. */

@@ -6,8 +6,10 @@
 // the file (spanHashing.ts), because a digest occupies the thread that asked for it (Chromium runs
 // crypto.subtle.digest synchronously inside the call: measured here, 2-13 ms per MiB spent in the call
 // itself), so chunks are hashed in parallel only on several threads.
+
+import { type Clock, systemClock } from './clock.ts';
 import { hashChunk } from './hashing.ts';
-import { hashSpan, type Span, type SpanLane, type SpanTimers } from './spanHashing.ts';
+import { hashSpan, type Span, type SpanLane } from './spanHashing.ts';
 
 /** One chunk's bytes, or a span of a file to read and hash (the reply is then its chunks' hashes). */
 export type DigestRequest = { id: number; bytes: Uint8Array } | { id: number; span: Span };
@@ -97,7 +99,7 @@ export const LANE_READY_MS = 15_000;
 
 export function workerLane(
   spawn: () => DigestWorker,
-  timers: SpanTimers = globalThis,
+  clock: Clock = systemClock,
   readyMs = LANE_READY_MS,
 ): WorkerLane {
   let nextId = 1;
@@ -115,13 +117,13 @@ export function workerLane(
   const stop = (error: Error) => {
     if (dead) return;
     dead = true;
-    timers.clearTimeout(readyTimer);
+    clock.clearTimeout(readyTimer);
     worker?.terminate();
     failed(error);
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
-  const readyTimer = timers.setTimeout(() => stop(new Error('the hashing worker did not start')), readyMs);
+  const readyTimer = clock.setTimeout(() => stop(new Error('the hashing worker did not start')), readyMs);
   try {
     worker = spawn();
   } catch (err) {
@@ -133,7 +135,7 @@ export function workerLane(
       if (!isReply(data)) return;
       if ('id' in data) settle(pending, data);
       else {
-        timers.clearTimeout(readyTimer);
+        clock.clearTimeout(readyTimer);
         started();
       }
     };

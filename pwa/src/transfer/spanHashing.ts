@@ -6,6 +6,7 @@
 // at 300 MB/s).
 // Spans are handed out in order to whichever lane asks next; their hashes are placed by index.
 import { chunkCount, chunkRange } from '../../../worker/protocol/content.ts';
+import { type Clock, systemClock, within } from './clock.ts';
 import { type FileHash, hashChunk, rootOf } from './hashing.ts';
 
 /** A part of the file a lane hashes: whole chunks, from `start` (a chunk boundary) to `end`. */
@@ -26,12 +27,6 @@ export interface SpanLane {
   abandon?(): void;
 }
 
-/** The timers a job's deadlines use (tests pass fake ones). */
-export interface SpanTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface SpanHashOptions {
   chunkSize: number;
   /** At least one; the first one that is ready starts. */
@@ -44,7 +39,8 @@ export interface SpanHashOptions {
   signal?: AbortSignal;
   /** A lane that has not answered a span by then is given up and the span handed to another lane. */
   spanDeadlineMs?: number;
-  timers?: SpanTimers;
+  /** The deadlines' clock (tests pass a fake one). */
+  clock?: Clock;
 }
 
 /**
@@ -100,7 +96,7 @@ export async function hashSpan(
 export async function hashInSpans(blob: Blob, options: SpanHashOptions): Promise<FileHash> {
   const { chunkSize, lanes, signal } = options;
   if (lanes.length === 0) throw new Error('no hashing thread');
-  const timers: SpanTimers = options.timers ?? globalThis;
+  const clock = options.clock ?? systemClock;
   const deadlineMs = options.spanDeadlineMs ?? SPAN_DEADLINE_MS;
   const size = blob.size;
   const count = chunkCount(size, chunkSize);
@@ -144,15 +140,12 @@ export async function hashInSpans(blob: Blob, options: SpanHashOptions): Promise
 
   /** The lane's answer for the span, or a rejection once it misses its deadline. */
   const answer = (lane: SpanLane, span: Span): Promise<Uint8Array> =>
-    new Promise((resolve, reject) => {
-      const timer = timers.setTimeout(
-        () => reject(new Error('a hashing thread stopped answering')),
-        deadlineMs,
-      );
-      Promise.race([lane.hash(span), aborted])
-        .then(resolve, reject)
-        .finally(() => timers.clearTimeout(timer));
-    });
+    within(
+      clock,
+      deadlineMs,
+      Promise.race([lane.hash(span), aborted]),
+      () => new Error('a hashing thread stopped answering'),
+    );
 
   const giveUp = (lane: SpanLane, err: unknown) => {
     if (!live.delete(lane)) return;

@@ -202,8 +202,7 @@ export class TransferEngine {
     if (d) for (const s of file.sources) if (s.online) d.addSource(s.peerId);
     const tried = this.stranded.get(file.contentId);
     if (!tried || d || this.starting.has(file.contentId)) return;
-    const online = new Set(file.sources.filter((s) => s.online).map((s) => s.peerId));
-    online.delete(this.deps.peer.get()?.id ?? '');
+    const online = this.onlineSources(file);
     // a source that went offline counts as new when it comes back
     for (const p of tried) if (!online.has(p)) tried.delete(p);
     if ([...online].some((p) => !tried.has(p))) this.download(file, item.roomId);
@@ -360,10 +359,16 @@ export class TransferEngine {
       if (!item || !this.stranded.has(contentId) || this.running.has(contentId)) return;
       if (this.starting.has(contentId)) return;
       this.strandedTries.set(contentId, tries + 1);
-      const me = this.deps.peer.get()?.id ?? '';
-      if (item.file.sources.some((s) => s.online && s.peerId !== me)) this.download(item.file, item.roomId);
+      if (this.onlineSources(item.file).size > 0) this.download(item.file, item.roomId);
       else this.retryStranded(contentId);
     }, wait);
+  }
+
+  /** The devices other than this one listed online as sources of `file`. */
+  private onlineSources(file: RoomFile): Set<string> {
+    const online = new Set(file.sources.filter((s) => s.online).map((s) => s.peerId));
+    online.delete(this.deps.peer.get()?.id ?? '');
+    return online;
   }
 
   private attach(peer: Peer | null) {
